@@ -1,0 +1,1 @@
+// SyncGateX509

@@ -1,0 +1,1 @@
+print("syncgate-bench: not built yet")

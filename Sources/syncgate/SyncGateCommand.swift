@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct SyncGateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "syncgate",
+        abstract: "GitOps sync ordering for TLS: DNS, backend, Secret, listener, then Certificate.",
+        subcommands: []
+    )
+}
