@@ -31,13 +31,15 @@ let package = Package(
         .target(name: "SyncGateProbes", dependencies: ["SyncGateCore", "SyncGateX509", "CCurl", "COpenSSL", "CResolv"]),
         // Kubernetes client over libcurl.
         .target(name: "SyncGateKube", dependencies: ["SyncGateCore", "SyncGateX509", "CCurl", "COpenSSL"]),
+        // The rollout engine: policy, stages, gates, verification, pause on failure, journal and lease, hook mode.
+        .target(name: "SyncGateRollout", dependencies: ["SyncGateCore", "SyncGateProbes", "SyncGateKube", "SyncGateX509"]),
         // Loopback Kubernetes API server with cert-manager, Gateway and Argo CD behaviour.
         .target(name: "KubeSim", dependencies: ["SyncGateCore", "SyncGateX509", "COpenSSL"]),
         .executableTarget(name: "kubesim", dependencies: [
             "KubeSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "syncgate", dependencies: [
-            "SyncGateCore", "SyncGateProbes", "SyncGateKube", "KubeSim",
+            "SyncGateCore", "SyncGateProbes", "SyncGateKube", "SyncGateRollout", "KubeSim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "SyncGateProbesTests", dependencies: ["SyncGateProbes", "SyncGateTestSupport"]),
         .testTarget(name: "SyncGateKubeTests", dependencies: ["SyncGateKube", "KubeSim", "SyncGateTestSupport"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "SyncGateKube", "SyncGateTestSupport"]),
+        .testTarget(name: "SyncGateRolloutTests", dependencies: ["SyncGateRollout", "KubeSim", "SyncGateTestSupport"]),
         // End-to-end: the built `syncgate` binary on the examples.
         .testTarget(name: "SyncGateCLITests", dependencies: ["SyncGateCore", "SyncGateTestSupport"]),
     ],
