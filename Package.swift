@@ -33,13 +33,15 @@ let package = Package(
         .target(name: "SyncGateKube", dependencies: ["SyncGateCore", "SyncGateX509", "CCurl", "COpenSSL"]),
         // The rollout engine: policy, stages, gates, verification, pause on failure, journal and lease, hook mode.
         .target(name: "SyncGateRollout", dependencies: ["SyncGateCore", "SyncGateProbes", "SyncGateKube", "SyncGateX509"]),
+        // Prometheus metrics and alerts: certificate expiry (Secret vs served), renewals, gates, paused state, solver routes.
+        .target(name: "SyncGateMetrics", dependencies: ["SyncGateCore", "SyncGateKube", "SyncGateProbes", "SyncGateX509"]),
         // Loopback Kubernetes API server with cert-manager, Gateway and Argo CD behaviour.
         .target(name: "KubeSim", dependencies: ["SyncGateCore", "SyncGateX509", "COpenSSL"]),
         .executableTarget(name: "kubesim", dependencies: [
             "KubeSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "syncgate", dependencies: [
-            "SyncGateCore", "SyncGateProbes", "SyncGateKube", "SyncGateRollout", "KubeSim",
+            "SyncGateCore", "SyncGateProbes", "SyncGateKube", "SyncGateRollout", "SyncGateMetrics", "KubeSim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +58,9 @@ let package = Package(
         .testTarget(name: "SyncGateKubeTests", dependencies: ["SyncGateKube", "KubeSim", "SyncGateTestSupport"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "SyncGateKube", "SyncGateTestSupport"]),
         .testTarget(name: "SyncGateRolloutTests", dependencies: ["SyncGateRollout", "KubeSim", "SyncGateTestSupport"]),
+        .testTarget(name: "SyncGateMetricsTests", dependencies: ["SyncGateMetrics", "KubeSim", "SyncGateTestSupport"]),
+        // Every file under pipelines/ and examples/ is a valid object of its kind; the hook Job and RBAC apply to KubeSim.
+        .testTarget(name: "PipelinesTests", dependencies: ["SyncGateCore", "KubeSim", "SyncGateTestSupport"]),
         // End-to-end: the built `syncgate` binary on the examples.
         .testTarget(name: "SyncGateCLITests", dependencies: ["SyncGateCore", "SyncGateTestSupport"]),
     ],
