@@ -1,1 +1,0 @@
-// SyncGateX509
