@@ -1,0 +1,47 @@
+/// SG109: declared sync waves (Argo CD's order within one Application: phase, wave, kind, name) that put a
+/// listener before its Secret, or a Certificate before or with the listener that serves it, or an Issuer after
+/// its Certificates.
+public enum DeclaredWavesRule: StaticRule {
+    public static let rule = RuleCatalog.waveContradiction
+
+    public static func evaluate(_ input: RuleInput) -> [Finding] {
+        var entries: [ObjectKey2: WaveEntry] = [:]
+        for e in input.waves.entries { entries[ObjectKey2(application: e.application, object: e.object)] = e }
+        var out: [Finding] = []
+        var seen: Set<[String]> = []
+        for oe in input.waves.objectEdges where oe.from.application == oe.to.application && oe.from.application != nil {
+            guard let a = entries[oe.from], let b = entries[oe.to] else { continue }
+            let ka = a.orderKey, kb = b.orderKey
+            var severity: Severity? = nil
+            var what = ""
+            switch oe.edge.kind {
+            case .terminatesWith:
+                // The Secret (or the Certificate writing a temporary one) must be there when the listener is applied.
+                let ok = a.kind == "Secret" || a.kind == "SealedSecret" || a.kind == "ExternalSecret" ? ka < kb : ka.strictlyPrecedes(kb)
+                if !ok { severity = .error; what = "applies \(b.object) (wave \(b.declared)) before or with \(a.object) (wave \(a.declared)), which provides its TLS Secret" }
+            case .servedBy:
+                if kb.strictlyPrecedes(ka) {
+                    severity = .error
+                    what = "applies \(b.object) (wave \(b.declared)) before \(a.object) (wave \(a.declared)), whose listener must serve it first"
+                } else if !ka.strictlyPrecedes(kb) {
+                    severity = .warning
+                    what = "applies \(b.object) in the same wave (\(b.declared)) as \(a.object), whose listener must serve it first"
+                }
+            case .issuedBy:
+                if kb.strictlyPrecedes(ka) {
+                    severity = .warning
+                    what = "applies \(b.object) (wave \(b.declared)) before its issuer \(a.object) (wave \(a.declared))"
+                }
+            default:
+                break
+            }
+            guard let severity, seen.insert([a.object, b.object, oe.edge.kind.rawValue]).inserted else { continue }
+            out.append(Finding(rule,
+                message: "Application \(oe.from.application ?? "") \(what): \(oe.edge.reason)",
+                object: b.object, location: b.location,
+                remedy: "Set argocd.argoproj.io/sync-wave to the recommended waves: \(a.object) \(a.recommended), \(b.object) \(b.recommended) (or any waves in that order).",
+                application: oe.from.application, severity: severity))
+        }
+        return out
+    }
+}

@@ -1,0 +1,95 @@
+/// One Kubernetes object read from a file (or from rendered output), with where it came from and which
+/// Argo CD Application deploys it. A view over the decoded `Value`: nothing is copied out.
+public struct Manifest: Sendable {
+    public var value: Value
+    /// The file (relative to the repo root) and the line where the object starts.
+    public var location: SourceLocation
+    /// The id (`namespace/name`) of the Application that deploys this object; nil when no Application claims it.
+    public var application: String?
+    /// The namespace used when `metadata.namespace` is absent (the Application's `destination.namespace`).
+    public var defaultNamespace: String?
+
+    public init(value: Value, location: SourceLocation, application: String? = nil, defaultNamespace: String? = nil) {
+        self.value = value
+        self.location = location
+        self.application = application
+        self.defaultNamespace = defaultNamespace
+    }
+
+    public var apiVersion: String { value["apiVersion"]?.string ?? "" }
+    public var kind: String { value["kind"]?.string ?? "" }
+    /// The API group (`cert-manager.io`), empty for the core group (`v1`).
+    public var group: String {
+        let v = apiVersion
+        guard let slash = v.firstIndex(of: "/") else { return "" }
+        return String(v[..<slash])
+    }
+    public var metadata: Value? { value["metadata"] }
+    public var name: String { metadata?["name"]?.scalarText ?? metadata?["generateName"]?.scalarText ?? "" }
+    public var isClusterScoped: Bool { ClusterScopedKinds.contains(kind) }
+
+    /// The effective namespace: `metadata.namespace`, else the Application's destination namespace, else `default`.
+    /// Empty for cluster-scoped kinds.
+    public var namespace: String {
+        if isClusterScoped { return "" }
+        if let ns = metadata?["namespace"]?.scalarText, !ns.isEmpty { return ns }
+        if let d = defaultNamespace, !d.isEmpty { return d }
+        return "default"
+    }
+
+    public func annotation(_ key: String) -> String? { metadata?["annotations"]?[key]?.scalarText }
+    public func label(_ key: String) -> String? { metadata?["labels"]?[key]?.scalarText }
+    public var labels: [String: String] { Manifest.stringMap(metadata?["labels"]) }
+
+    /// `Kind namespace/name` (or `Kind name` when cluster-scoped), the way findings name an object.
+    public var displayName: String {
+        let ns = namespace
+        return ns.isEmpty ? "\(kind) \(name)" : "\(kind) \(ns)/\(name)"
+    }
+
+    /// The location of a node inside this object (its own line), or the object's line when unknown.
+    public func location(of node: Value?) -> SourceLocation {
+        guard let node, node.line > 0 else { return location }
+        return SourceLocation(file: location.file, line: Int(node.line))
+    }
+
+    /// `argocd.argoproj.io/sync-wave`, 0 when absent or not a number.
+    public var declaredWave: Int {
+        guard let text = annotation("argocd.argoproj.io/sync-wave")?.trimmingSpaces, let w = Int(text) else { return 0 }
+        return w
+    }
+
+    /// Argo CD sync phase from `argocd.argoproj.io/hook` (or Helm's hook annotation); `Sync` for plain resources.
+    public var syncPhase: SyncPhase { SyncPhase(hookAnnotation: annotation("argocd.argoproj.io/hook") ?? annotation("helm.sh/hook")) }
+
+    static func stringMap(_ v: Value?) -> [String: String] {
+        guard let o = v?.object else { return [:] }
+        var out: [String: String] = [:]
+        for (k, val) in o.pairs { if let s = val.scalarText { out[k] = s } }
+        return out
+    }
+}
+
+/// Kinds that live outside namespaces (the ones SyncGate meets in GitOps repositories).
+enum ClusterScopedKinds {
+    static func contains(_ kind: String) -> Bool {
+        switch kind {
+        case "Namespace", "ClusterIssuer", "GatewayClass", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+             "StorageClass", "PersistentVolume", "PriorityClass", "ValidatingWebhookConfiguration",
+             "MutatingWebhookConfiguration", "APIService", "IngressClass", "Node", "RuntimeClass",
+             "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CSIDriver", "VolumeSnapshotClass":
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,94 @@
+/// Every object of a plan, as typed views, indexed once by kind, namespace and name (no quadratic lookups).
+/// Rules and the graph builder read this; it is gathered once, like cert-manager's policy `Input`.
+public struct Inventory: Sendable {
+    public var manifests: [Manifest] = []
+    public var applications: [DiscoveredApplication] = []
+    public var certificates: [Certificate] = []
+    public var issuers: [Issuer] = []
+    public var gateways: [Gateway] = []
+    public var routes: [HTTPRoute] = []
+    public var ingresses: [Ingress] = []
+    public var services: [Service] = []
+    public var workloads: [Workload] = []
+    public var secrets: [SecretSource] = []
+    public var referenceGrants: [ReferenceGrant] = []
+    public var nginxConfigs: [IngressNginxConfig] = []
+
+    public var serviceIndex: [ObjectKey: Int] = [:]
+    public var secretIndex: [ObjectKey: Int] = [:]
+    /// Certificates by the Secret they write (`namespace/secretName`).
+    public var certificatesBySecret: [ObjectKey: [Int]] = [:]
+    public var issuerIndex: [String: Int] = [:]
+    public var gatewayIndex: [ObjectKey: Int] = [:]
+    public var grantsByNamespace: [String: [Int]] = [:]
+    /// Workloads by namespace (a Service only selects pods in its own namespace).
+    public var workloadsByNamespace: [String: [Int]] = [:]
+    /// Application (`namespace/name`) -> position in `applications`.
+    public var applicationIndex: [String: Int] = [:]
+
+    public init() {}
+
+    public init(manifests: [Manifest], applications: [DiscoveredApplication] = []) {
+        self.manifests = manifests
+        self.applications = applications
+        for (i, a) in applications.enumerated() { applicationIndex[a.id] = i }
+        for m in manifests {
+            switch m.kind {
+            case "Certificate" where m.group == "cert-manager.io": certificates.append(Certificate(manifest: m))
+            case "Issuer", "ClusterIssuer": if m.group == "cert-manager.io" { issuers.append(Issuer(manifest: m)) }
+            case "Gateway" where m.group == "gateway.networking.k8s.io": gateways.append(Gateway(manifest: m))
+            case "HTTPRoute", "GRPCRoute": routes.append(HTTPRoute(manifest: m))
+            case "Ingress": ingresses.append(Ingress(manifest: m))
+            case "Service" where m.group.isEmpty: services.append(Service(manifest: m))
+            case "Deployment", "StatefulSet", "DaemonSet": workloads.append(Workload(manifest: m))
+            case "Secret", "SealedSecret", "ExternalSecret": secrets.append(SecretSource(manifest: m))
+            case "ReferenceGrant": referenceGrants.append(ReferenceGrant(manifest: m))
+            case "ConfigMap": if IngressNginxConfig.isCandidate(m) { nginxConfigs.append(IngressNginxConfig(manifest: m)) }
+            default: break
+            }
+        }
+        // Implied Certificates (cert-manager ingress-shim and gateway-shim), unless a declared one has the same name.
+        var declared = Set(certificates.map(\.key))
+        for ingress in ingresses {
+            for c in Certificate.implied(by: ingress) where declared.insert(c.key).inserted { certificates.append(c) }
+        }
+        for gateway in gateways {
+            for c in Certificate.implied(by: gateway) where declared.insert(c.key).inserted { certificates.append(c) }
+        }
+        for (i, s) in services.enumerated() where serviceIndex[s.key] == nil { serviceIndex[s.key] = i }
+        for (i, s) in secrets.enumerated() where secretIndex[s.key] == nil { secretIndex[s.key] = i }
+        for (i, c) in certificates.enumerated() where !c.secretName.isEmpty { certificatesBySecret[c.secretKey, default: []].append(i) }
+        for (i, issuer) in issuers.enumerated() where issuerIndex[issuer.nodeID] == nil { issuerIndex[issuer.nodeID] = i }
+        for (i, g) in gateways.enumerated() where gatewayIndex[g.key] == nil { gatewayIndex[g.key] = i }
+        for (i, g) in referenceGrants.enumerated() { grantsByNamespace[g.namespace, default: []].append(i) }
+        for (i, w) in workloads.enumerated() { workloadsByNamespace[w.namespace, default: []].append(i) }
+    }
+
+    public func service(_ key: ObjectKey) -> Service? { serviceIndex[key].map { services[$0] } }
+    public func secret(_ key: ObjectKey) -> SecretSource? { secretIndex[key].map { secrets[$0] } }
+    public func certificates(writing key: ObjectKey) -> [Certificate] { (certificatesBySecret[key] ?? []).map { certificates[$0] } }
+    public func issuer(for ref: IssuerRef) -> Issuer? { issuerIndex[ref.nodeID].map { issuers[$0] } }
+    public func gateway(_ key: ObjectKey) -> Gateway? { gatewayIndex[key].map { gateways[$0] } }
+    public func grants(in namespace: String) -> [ReferenceGrant] { (grantsByNamespace[namespace] ?? []).map { referenceGrants[$0] } }
+    public func workloads(selectedBy service: Service) -> [Workload] {
+        (workloadsByNamespace[service.namespace] ?? []).map { workloads[$0] }.filter { service.selects($0) }
+    }
+    public func application(_ id: String?) -> DiscoveredApplication? { id.flatMap { applicationIndex[$0] }.map { applications[$0] } }
+
+    /// Every hostname something routes: listener hostnames, HTTPRoute hostnames, Ingress rule and tls hosts.
+    public func routedHosts() -> (exact: Set<String>, patterns: [String]) {
+        var exact: Set<String> = []
+        var patterns: [String] = []
+        func add(_ h: String) {
+            let host = h.lowercased()
+            if host.hasPrefix("*.") { patterns.append(host) } else { exact.insert(host) }
+        }
+        for g in gateways { for l in g.listeners { if let h = l.hostname, !h.isEmpty { add(h) } } }
+        for r in routes { r.hostnames.forEach(add) }
+        for i in ingresses {
+            i.ruleHosts.forEach(add)
+            for t in i.tls { t.hosts.forEach(add) }
+        }
+        return (exact, patterns)
+    }
+}

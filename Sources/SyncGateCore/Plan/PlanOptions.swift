@@ -1,0 +1,21 @@
+/// Options of a plan (the flags of `syncgate plan`).
+public struct PlanOptions: Sendable {
+    /// `--repo-url`: the URL Applications must use to be "this repository". Default: the git remote `origin`
+    /// when the directory is a git work tree's top, else the URL most Applications with existing paths use.
+    public var repoURL: String?
+    /// `--policy`: a policy file (absolute or relative to the working directory). Default: `REPO/syncgate.yaml`
+    /// when present.
+    public var policyFile: String?
+    /// Renders kustomizations and Helm charts (and reads the git remote).
+    public var renderer: any SourceRenderer
+    /// Decode files on this many threads (1 = sequential). Output is identical either way.
+    public var parallelism: Int
+
+    public init(repoURL: String? = nil, policyFile: String? = nil, renderer: any SourceRenderer = ProcessSourceRenderer(),
+                parallelism: Int = 2) {
+        self.repoURL = repoURL
+        self.policyFile = policyFile
+        self.renderer = renderer
+        self.parallelism = parallelism
+    }
+}

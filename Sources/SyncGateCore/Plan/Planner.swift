@@ -1,0 +1,95 @@
+import Foundation
+
+/// The planning pipeline: scan the tree, decode every manifest file once (streaming, in parallel), discover
+/// Applications, gather the inventory, build the graph, derive waves and chains, run every static rule.
+///
+///     let plan = try Planner(options: PlanOptions()).plan(repo: "examples/incident-2026-03-22")
+///     print(TextRenderer().render(plan))
+///     exit(plan.exitCode)
+public struct Planner: Sendable {
+    public var options: PlanOptions
+
+    public init(options: PlanOptions = PlanOptions()) {
+        self.options = options
+    }
+
+    /// Plans the repository at `repo`. Throws only usage errors (not a directory, unreadable `--policy`); every
+    /// problem inside the repository is a finding.
+    public func plan(repo: String) throws -> Plan {
+        let tree = try RepoTree.scan(root: repo)
+        let policy = try loadPolicy(repo: repo)
+        let policyRelative = policy.file.flatMap { f -> String? in f.hasPrefix("/") ? nil : f } ?? "syncgate.yaml"
+        let files = tree.files.filter { $0 != policyRelative && tree.chartDir(containing: $0) == nil }
+
+        var findings: [Finding] = []
+        for chart in tree.chartDirs.sorted() {
+            _ = chart  // Charts are rendered through the Applications that point at them.
+        }
+        let loaded = decodeAll(files, tree: tree)
+        var raw: [Manifest] = []
+        raw.reserveCapacity(loaded.reduce(0) { $0 + $1.manifests.count })
+        for out in loaded {
+            for m in out.manifests where m.kind != "SyncGatePolicy" { raw.append(m) }
+            findings.append(contentsOf: out.findings)
+        }
+        let documentCount = raw.count
+
+        let discovery = Discovery(tree: tree, renderer: options.renderer, repoURL: options.repoURL)
+        let discovered = discovery.run(raw: raw)
+        findings.append(contentsOf: discovered.findings)
+
+        let inventory = Inventory(manifests: discovered.manifests, applications: discovered.applications)
+        let graph = GraphBuilder().build(inventory)
+        let waves = WavePlanner().plan(graph: graph, inventory: inventory)
+        let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
+        findings.append(contentsOf: StaticRules.evaluate(input))
+        let chains = HostChains.build(graph: graph, inventory: inventory)
+
+        // Deterministic: sort, and drop exact duplicates (one file claimed by two Applications).
+        var unique: [Finding] = []
+        var seen: Set<Finding> = []
+        for f in findings.sorted(by: Finding.ordered) where seen.insert(f).inserted { unique.append(f) }
+
+        return Plan(repo: repo, repoURL: discovered.repoURL, policy: policy, applications: discovered.applications,
+                    inventory: inventory, graph: graph, chains: chains, waves: waves, findings: unique,
+                    fileCount: files.count, documentCount: documentCount)
+    }
+
+    func loadPolicy(repo: String) throws -> Policy {
+        if let file = options.policyFile {
+            return try Policy.load(path: file, displayPath: file, required: true)
+        }
+        let path = repo.hasSuffix("/") ? repo + "syncgate.yaml" : repo + "/syncgate.yaml"
+        return try Policy.load(path: path, displayPath: "syncgate.yaml", required: false)
+    }
+
+    /// Decodes files on `options.parallelism` threads; results keep file order.
+    func decodeAll(_ files: [String], tree: RepoTree) -> [LoadOutput] {
+        let loader = ManifestLoader()
+        let workers = max(1, min(options.parallelism, files.count))
+        if workers == 1 {
+            return files.map { loader.loadFile(absolute: tree.absolute($0), relative: $0) }
+        }
+        let results = UnsafeMutableBufferPointer<LoadOutput>.allocate(capacity: files.count)
+        results.initialize(repeating: LoadOutput())
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        let slots = SendableBuffer(results)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < files.count {
+                slots.buffer[i] = loader.loadFile(absolute: tree.absolute(files[i]), relative: files[i])
+                i += workers
+            }
+        }
+        return Array(results)
+    }
+}
+
+/// Each worker writes only its own slots.
+struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}

@@ -1,0 +1,54 @@
+/// The output formats of `syncgate plan` (and `check`).
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case text, json, mermaid, dot, junit, sarif, markdown
+
+    /// The renderer for this format. `colour` applies to text only (ANSI, for terminals).
+    public func renderer(colour: Bool = false) -> any PlanRenderer {
+        switch self {
+        case .text: return TextRenderer(colour: colour)
+        case .json: return JSONRenderer()
+        case .mermaid: return MermaidRenderer()
+        case .dot: return DOTRenderer()
+        case .junit: return JUnitRenderer()
+        case .sarif: return SARIFRenderer()
+        case .markdown: return MarkdownRenderer()
+        }
+    }
+}
+
+/// Turns a plan into text. Pure and deterministic.
+public protocol PlanRenderer: Sendable {
+    func render(_ plan: Plan) -> String
+}
+
+enum Escape {
+    static func xml(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { out += " " }
+                else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    static func markdownCell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func quoted(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+extension Optional where Wrapped == String {
+    var jsonValue: Value { self.map { .string($0) } ?? .null }
+}

@@ -1,0 +1,78 @@
+/// A Gateway API `Gateway` (gateway.networking.k8s.io). Computed accessors over the manifest.
+public struct Gateway: Sendable {
+    public var manifest: Manifest
+    public init(manifest: Manifest) { self.manifest = manifest }
+
+    public var name: String { manifest.name }
+    public var namespace: String { manifest.namespace }
+    public var key: ObjectKey { ObjectKey(namespace, name) }
+    public var gatewayClassName: String? { manifest.value[path: "spec", "gatewayClassName"]?.scalarText }
+    public var nodeID: String { NodeID.gateway(namespace: namespace, name: name) }
+    public var listeners: [Listener] {
+        (manifest.value[path: "spec", "listeners"]?.elements ?? []).map { Listener(value: $0, gateway: self) }
+    }
+}
+
+/// One `spec.listeners[]` entry of a Gateway.
+public struct Listener: Sendable {
+    public var value: Value
+    public var gatewayName: String
+    public var gatewayNamespace: String
+    public var location: SourceLocation
+
+    init(value: Value, gateway: Gateway) {
+        self.value = value
+        gatewayName = gateway.name
+        gatewayNamespace = gateway.namespace
+        location = gateway.manifest.location(of: value)
+    }
+
+    public var name: String { value["name"]?.scalarText ?? "" }
+    public var hostname: String? { value["hostname"]?.scalarText }
+    public var port: Int? { value["port"]?.int }
+    public var `protocol`: String { value["protocol"]?.scalarText ?? "" }
+    public var tls: Value? { value["tls"] }
+    /// `tls.mode`, `Terminate` by default when `tls` is present.
+    public var tlsMode: String { tls.map { $0["mode"]?.scalarText ?? "Terminate" } ?? "" }
+    public var certificateRefs: [SecretRef] {
+        (tls?["certificateRefs"]?.elements ?? []).map { SecretRef(value: $0, defaultNamespace: gatewayNamespace) }
+    }
+    public var nodeID: String { NodeID.listener(namespace: gatewayNamespace, gateway: gatewayName, listener: name) }
+    public var gatewayKey: ObjectKey { ObjectKey(gatewayNamespace, gatewayName) }
+
+    /// Whether this listener accepts `host` (exact, or `*.example.com` wildcard matching one or more labels).
+    /// A listener without hostname accepts every host.
+    public func accepts(_ host: String) -> Bool {
+        guard let h = hostname, !h.isEmpty else { return true }
+        return HostMatch.matches(pattern: h, host: host)
+    }
+}
+
+/// A `certificateRefs[]` entry: a Secret by default.
+public struct SecretRef: Sendable {
+    public var value: Value
+    public var defaultNamespace: String
+    public init(value: Value, defaultNamespace: String) {
+        self.value = value
+        self.defaultNamespace = defaultNamespace
+    }
+    public var name: String { value["name"]?.scalarText ?? "" }
+    public var namespace: String { value["namespace"]?.scalarText ?? defaultNamespace }
+    public var kind: String { value["kind"]?.scalarText ?? "Secret" }
+    public var group: String { value["group"]?.scalarText ?? "" }
+    public var key: ObjectKey { ObjectKey(namespace, name) }
+    public var isCrossNamespace: Bool { namespace != defaultNamespace }
+}
+
+public enum HostMatch {
+    /// `*.example.com` matches `a.example.com` and `a.b.example.com` (Gateway API), exact names match exactly.
+    public static func matches(pattern: String, host: String) -> Bool {
+        let p = pattern.lowercased(), h = host.lowercased()
+        if p.hasPrefix("*.") {
+            let suffix = String(p.dropFirst(1))
+            if h.hasPrefix("*.") { return h == p || h.hasSuffix(suffix) }
+            return h.hasSuffix(suffix) && h.count > suffix.count
+        }
+        return p == h
+    }
+}

@@ -1,0 +1,56 @@
+/// A cert-manager `Issuer` or `ClusterIssuer`. Computed accessors over the manifest.
+public struct Issuer: Sendable {
+    public var manifest: Manifest
+    public init(manifest: Manifest) { self.manifest = manifest }
+
+    public var kind: String { manifest.kind }
+    public var name: String { manifest.name }
+    public var isCluster: Bool { kind == "ClusterIssuer" }
+    public var nodeID: String {
+        isCluster ? NodeID.clusterIssuer(name) : NodeID.issuer(namespace: manifest.namespace, kind: kind, name: name)
+    }
+
+    public var acme: Value? { manifest.value[path: "spec", "acme"] }
+    public var isACME: Bool { acme != nil }
+    /// The ACME directory URL (`spec.acme.server`).
+    public var acmeServer: String? { acme?["server"]?.scalarText }
+    public var isLetsEncrypt: Bool { acmeServer?.contains("letsencrypt.org") ?? false }
+    public var isStaging: Bool { acmeServer?.contains("staging") ?? false }
+    public var solvers: [ACMESolver] { (acme?["solvers"]?.elements ?? []).map { ACMESolver(value: $0) } }
+
+    /// The solver cert-manager would pick for `dnsName`: an exact `dnsNames` match, else the longest matching
+    /// `dnsZones` suffix, else the first solver without a name selector. Nil when none matches.
+    public func solver(for dnsName: String) -> ACMESolver? {
+        let all = solvers
+        if let exact = all.first(where: { $0.dnsNames.contains(dnsName) }) { return exact }
+        var best: (ACMESolver, Int)? = nil
+        for s in all {
+            for zone in s.dnsZones where dnsName == zone || dnsName.hasSuffix("." + zone) {
+                if best == nil || zone.count > best!.1 { best = (s, zone.count) }
+            }
+        }
+        if let best { return best.0 }
+        return all.first { $0.dnsNames.isEmpty && $0.dnsZones.isEmpty }
+    }
+}
+
+/// One entry of `spec.acme.solvers`.
+public struct ACMESolver: Sendable {
+    public var value: Value
+    public init(value: Value) { self.value = value }
+
+    public var http01: Value? { value["http01"] }
+    public var dns01: Value? { value["dns01"] }
+    public var isHTTP01: Bool { http01 != nil }
+    public var isDNS01: Bool { dns01 != nil }
+    /// `http01.ingress` (class/name/ingressClassName).
+    public var usesIngress: Bool { http01?["ingress"] != nil }
+    /// `http01.gatewayHTTPRoute.parentRefs`.
+    public var gatewayParentRefs: [ParentRef] {
+        (http01?[path: "gatewayHTTPRoute", "parentRefs"]?.elements ?? []).map { ParentRef(value: $0, defaultNamespace: "") }
+    }
+    public var usesGatewayHTTPRoute: Bool { http01?["gatewayHTTPRoute"] != nil }
+    public var dnsZones: [String] { (value[path: "selector", "dnsZones"]?.elements ?? []).compactMap(\.scalarText) }
+    public var dnsNames: [String] { (value[path: "selector", "dnsNames"]?.elements ?? []).compactMap(\.scalarText) }
+    public var matchLabels: [String: String] { Manifest.stringMap(value[path: "selector", "matchLabels"]) }
+}

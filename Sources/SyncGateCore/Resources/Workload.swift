@@ -1,0 +1,36 @@
+/// A `Deployment`, `StatefulSet` or `DaemonSet`.
+public struct Workload: Sendable {
+    public var manifest: Manifest
+    public init(manifest: Manifest) { self.manifest = manifest }
+
+    public static func isWorkloadKind(_ kind: String) -> Bool {
+        kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet"
+    }
+
+    public var kind: String { manifest.kind }
+    public var name: String { manifest.name }
+    public var namespace: String { manifest.namespace }
+    public var nodeID: String { NodeID.workload(namespace: namespace, kind: kind, name: name) }
+    public var matchLabels: [String: String] { Manifest.stringMap(manifest.value[path: "spec", "selector", "matchLabels"]) }
+    public var podLabels: [String: String] { Manifest.stringMap(manifest.value[path: "spec", "template", "metadata", "labels"]) }
+
+    public struct Container: Sendable {
+        public var name: String
+        public var image: String
+        public var location: SourceLocation
+    }
+
+    /// Containers and init containers with an image.
+    public var containers: [Container] {
+        let spec = manifest.value[path: "spec", "template", "spec"]
+        var out: [Container] = []
+        for key in ["initContainers", "containers"] {
+            for c in spec?[key]?.elements ?? [] {
+                if let image = c["image"]?.scalarText, !image.isEmpty {
+                    out.append(Container(name: c["name"]?.scalarText ?? "", image: image, location: manifest.location(of: c["image"])))
+                }
+            }
+        }
+        return out
+    }
+}

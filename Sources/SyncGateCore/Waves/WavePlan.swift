@@ -1,0 +1,72 @@
+/// An object of the plan, identified by its Application and display name (`Gateway traefik/traefik-gateway`).
+public struct ObjectKey2: Sendable, Hashable, Comparable {
+    public var application: String?
+    public var object: String
+
+    public init(application: String?, object: String) {
+        self.application = application
+        self.object = object
+    }
+
+    public static func < (a: ObjectKey2, b: ObjectKey2) -> Bool {
+        let x = a.application ?? "", y = b.application ?? ""
+        return x != y ? x < y : a.object < b.object
+    }
+}
+
+/// One object's waves: what the graph recommends, and what the repo declares.
+public struct WaveEntry: Sendable, Hashable {
+    public var object: String
+    public var application: String?
+    public var location: SourceLocation
+    /// `argocd.argoproj.io/sync-wave` from the graph's topological level within the Application.
+    public var recommended: Int
+    /// The declared `argocd.argoproj.io/sync-wave` (0 when absent).
+    public var declared: Int
+    public var phase: SyncPhase
+    public var kind: String
+    public var name: String
+
+    public var orderKey: SyncOrderKey { SyncOrderKey(phase: phase, wave: declared, kind: kind, name: name) }
+}
+
+/// "Application `before` must be synced and healthy before `after` starts", because of `reason`.
+public struct ApplicationDependency: Sendable, Hashable {
+    public var before: String
+    public var after: String
+    public var reason: String
+    public var location: SourceLocation
+}
+
+/// A dependency between two objects (the graph edge that made it).
+public struct ObjectEdge: Sendable, Hashable {
+    public var from: ObjectKey2
+    public var to: ObjectKey2
+    public var edge: Edge
+}
+
+/// Waves of every object in the graph, cross-Application order, and the object-level edges they come from.
+public struct WavePlan: Sendable {
+    public var entries: [WaveEntry]
+    public var applicationOrder: [ApplicationDependency]
+    public var objectEdges: [ObjectEdge]
+    /// Object-level cycles (sorted members); their waves are best effort.
+    public var cycles: [[ObjectKey2]]
+    /// Recommended wave of each Application inside its parent (app-of-apps), from the cross-Application order.
+    public var applicationWaves: [String: Int]
+
+    public func entry(_ key: ObjectKey2) -> WaveEntry? {
+        entries.first { $0.application == key.application && $0.object == key.object }
+    }
+}
+
+extension EdgeKind {
+    /// Hard dependencies break something when violated (a Gateway down, a failing ACME order, pods that cannot
+    /// start); soft ones only order traffic. Only hard ones order Applications.
+    public var isHard: Bool {
+        switch self {
+        case .routesTo, .selects: return false
+        default: return true
+        }
+    }
+}
