@@ -12,7 +12,7 @@ enum KubeTime {
         guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
               b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " ")
         else { return nil }
-        var seconds = Double(DERReader.daysFromCivil(year: y, month: mo, day: d) * 86_400 + h * 3_600 + mi * 60 + s)
+        var seconds = Double(CivilDate.daysFromCivil(year: y, month: mo, day: d) * 86_400 + h * 3_600 + mi * 60 + s)
         var i = 19
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
