@@ -11,8 +11,8 @@ struct Fixture {
 
     let ca: CertificateAuthority
     /// pay-cert's Secret: expires in 20 days. The endpoint pay.example.com still serves `stale` (5 days).
-    let secretLeaf: Certificate
-    let stale: Certificate
+    let secretLeaf: SyncGateX509.Certificate
+    let stale: SyncGateX509.Certificate
 
     init() throws {
         ca = try CertificateAuthority.generate(commonName: "Fixture CA", now: Int64(Self.now - 100 * Self.day))
