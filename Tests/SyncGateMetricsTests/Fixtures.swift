@@ -13,6 +13,8 @@ struct Fixture {
     /// pay-cert's Secret: expires in 20 days. The endpoint pay.example.com still serves `stale` (5 days).
     let secretLeaf: SyncGateX509.Certificate
     let stale: SyncGateX509.Certificate
+    /// wallet-cert's Secret is a SyncGate placeholder (self-signed, 30 days).
+    let placeholderPEM: String
 
     init() throws {
         ca = try CertificateAuthority.generate(commonName: "Fixture CA", now: Int64(Self.now - 100 * Self.day))
@@ -21,6 +23,7 @@ struct Fixture {
                                   notAfter: Int64(Self.now + 20 * Self.day), key: key)
         stale = try ca.issue(dnsNames: ["pay.example.com"], notBefore: Int64(Self.now - 85 * Self.day),
                              notAfter: Int64(Self.now + 5 * Self.day), key: key)
+        placeholderPEM = try SelfSigned.placeholder(host: "wallet.example.org", now: Int64(Self.now)).certificatePEM
     }
 
     static func time(_ offset: Double) -> String {
@@ -120,6 +123,16 @@ struct Fixture {
           conditions:
             - {type: Ready, status: "True"}
             - {type: Issuing, status: "True"}
+        ---
+        apiVersion: v1
+        kind: Secret
+        type: kubernetes.io/tls
+        metadata:
+          name: wallet-tls
+          namespace: acme-wallet
+          labels: {syncgate.dev/placeholder: "true"}
+        data:
+          tls.crt: \(Data(placeholderPEM.utf8).base64EncodedString())
         ---
         apiVersion: cert-manager.io/v1
         kind: CertificateRequest

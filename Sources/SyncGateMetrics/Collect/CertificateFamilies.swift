@@ -17,6 +17,7 @@ struct CertificateFamilies {
         var divergence = MetricFamily(MetricCatalog.certificateEndpointDivergence)
         var matches = MetricFamily(MetricCatalog.certificateEndpointMatches)
         var probe = MetricFamily(MetricCatalog.endpointProbeSuccess)
+        var placeholder = MetricFamily(MetricCatalog.certificateSecretPlaceholder)
         var ready = MetricFamily(MetricCatalog.certificateReady)
         var state = MetricFamily(MetricCatalog.certificateRenewalState)
         var attempts = MetricFamily(MetricCatalog.certificateFailedAttempts)
@@ -36,6 +37,8 @@ struct CertificateFamilies {
                 let labels = base + [Label("secret", secretName), Label("source", "secret")]
                 expiry.samples.append(Sample(labels, secretValidity.notAfter - now))
                 notAfter.samples.append(Sample(labels, secretValidity.notAfter))
+                let isPlaceholder = observation.placeholderSecrets.contains(.init(ns, secretName))
+                placeholder.samples.append(Sample(base + [Label("secret", secretName)], isPlaceholder ? 1 : 0))
             }
             for host in Self.hostnames(of: certificate) {
                 guard let result = observation.servedCertificates[.init(certificate.objectKey, host)] else { continue }
@@ -65,7 +68,7 @@ struct CertificateFamilies {
             let orders = ordersByCertificate[certificate.objectKey] ?? []
             stuck.samples.append(Sample(base, current != .valid && isStuck(orders) ? 1 : 0))
         }
-        return [expiry, notAfter, divergence, matches, probe, ready, state, attempts, stuck]
+        return [expiry, notAfter, divergence, matches, probe, placeholder, ready, state, attempts, stuck]
     }
 
     /// The hostnames to probe: spec.dnsNames (and commonName), without wildcards (no single name to send as SNI).

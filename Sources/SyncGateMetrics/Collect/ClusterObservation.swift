@@ -23,6 +23,8 @@ public struct ClusterObservation: Sendable {
     public var httpRoutes: [Value] = []
     /// The leaf of each Certificate's Secret (key: the Secret), or why it could not be read.
     public var secretCertificates: [ObjectKey: Result<CertificateValidity, EvidenceError>] = [:]
+    /// Secrets that are SyncGate placeholders (label syncgate.dev/placeholder=true).
+    public var placeholderSecrets: Set<ObjectKey> = []
     /// The leaf served for each Certificate's hostnames, or why the probe failed.
     public var servedCertificates: [EndpointKey: Result<CertificateValidity, EvidenceError>] = [:]
     /// Resources whose read failed in this collection ("applications.argoproj.io", "endpoint", …).

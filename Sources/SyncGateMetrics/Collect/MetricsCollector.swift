@@ -5,6 +5,7 @@ import SyncGateCore
 /// turns it into metric families.
 public struct MetricsCollector: Sendable {
     static let endpointResource = "endpoint"
+    static let placeholderLabel = "syncgate.dev/placeholder"
 
     public var reader: any ClusterReader
     public var probe: (any ServedCertificateProbe)?
@@ -72,16 +73,17 @@ public struct MetricsCollector: Sendable {
             return .init(c.namespaceName, secret)
         })
         let reader = self.reader
-        let results = await bounded(Array(keys)) { key -> Result<CertificateValidity, EvidenceError>? in
+        let results = await bounded(Array(keys)) { key -> (Result<CertificateValidity, EvidenceError>, Bool)? in
             do {
                 guard let secret = try await reader.get(.secret, namespace: key.namespace, name: key.name) else { return nil }
-                return Self.leaf(ofSecret: secret)
+                return (Self.leaf(ofSecret: secret), secret.label(Self.placeholderLabel) == "true")
             } catch {
-                return .failure(EvidenceError("reading Secret \(key.namespace)/\(key.name): \(error)"))
+                return (.failure(EvidenceError("reading Secret \(key.namespace)/\(key.name): \(error)")), false)
             }
         }
-        for (key, result) in results {
-            guard let result else { continue }
+        for (key, found) in results {
+            guard let (result, placeholder) = found else { continue }
+            if placeholder { observation.placeholderSecrets.insert(key) }
             if case .failure(let e) = result, e.message.hasPrefix("reading Secret") { observation.errors[ResourceKind.secret.description, default: 0] += 1 }
             observation.secretCertificates[key] = result
         }

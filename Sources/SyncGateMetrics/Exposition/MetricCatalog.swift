@@ -17,6 +17,9 @@ public enum MetricCatalog {
     public static let endpointProbeSuccess = MetricDescriptor(
         "syncgate_endpoint_probe_success", labels: ["namespace", "certificate", "host"],
         help: "1 when the TLS handshake with SNI host returned a certificate, else 0.")
+    public static let certificateSecretPlaceholder = MetricDescriptor(
+        "syncgate_certificate_secret_placeholder", labels: ["namespace", "certificate", "secret"],
+        help: "1 when the Certificate's Secret is a SyncGate placeholder (label syncgate.dev/placeholder=true), waiting for cert-manager to issue; 0 for a real one.")
     public static let certificateReady = MetricDescriptor(
         "syncgate_certificate_ready", labels: ["namespace", "certificate"],
         help: "1 when the cert-manager Certificate has condition Ready=True, else 0.")
@@ -76,7 +79,7 @@ public enum MetricCatalog {
 
     public static let all: [MetricDescriptor] = [
         certificateExpirySeconds, certificateNotAfter, certificateEndpointDivergence, certificateEndpointMatches,
-        endpointProbeSuccess, certificateReady, certificateRenewalState, certificateFailedAttempts, certificateOrderStuck,
+        endpointProbeSuccess, certificateSecretPlaceholder, certificateReady, certificateRenewalState, certificateFailedAttempts, certificateOrderStuck,
         acmeOrders, acmeChallenges, acmeSolverRoutes,
         applicationPaused, applicationPausedAt, applicationAutoSync, applicationGate,
         caRateLimitUsed, caRateLimitLimit,
