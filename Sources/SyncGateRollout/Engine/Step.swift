@@ -1,8 +1,9 @@
 /// One step of a rollout. The plan is a list of steps sorted by one comparator (`StepOrder`); the executor
 /// is a loop over it (gitops-engine's sync tasks: ordering is data).
 public struct Step: Sendable, Hashable, CustomStringConvertible {
-    /// 0: the Leases of every selected Application (before anything acts); 1: preflight, the prerequisites of every
-    /// selected Application (so every blocked one pauses at once); 2: the stages.
+    /// 0: the Leases of every selected Application (before anything acts); 1: preflight, the prerequisites and
+    /// Secrets (or placeholders) of every selected Application, so every blocked one pauses at once and no Gateway
+    /// waits on a missing Secret; 2: the stages (listener, sync, certificate, verify; soak; stage verified).
     public var phase: Int
     public var stageIndex: Int
     public var stage: String

@@ -54,6 +54,15 @@ public enum CertificateGate {
         if ready?.isTrue == true && issuing?.isTrue != true {
             return .pass("Certificate Ready: \(ready?.message ?? "")")
         }
+        // cert-manager already gave up on the last attempt (and will retry with backoff): that is the failure.
+        let failedAttempts = live[path: "status", "failedIssuanceAttempts"]?.int ?? 0
+        let issuingFailed = issuing.map { $0.isFalse && $0.reason == "Failed" } ?? false
+        let readyFailed = ready.map { $0.isFalse && $0.reason == "Failed" } ?? false
+        if failedAttempts > 0 || issuingFailed || readyFailed {
+            let message = [issuing, ready].compactMap { $0 }.filter { $0.reason == "Failed" }.first?.message ?? "failed issuance attempts: \(failedAttempts)"
+            return .fail(failure(object, "Certificate \(input.certificate) failed to issue and cert-manager will retry with backoff: \(message)",
+                                 "Fix what the Order/Challenge says (DNS, the HTTP-01 path through the ingress), then `syncgate heal` deletes the failed request so cert-manager retries at once."))
+        }
         for request in fresh {
             let name = request[path: "metadata", "name"]?.scalarText ?? "?"
             if let c = Condition.find("Denied", in: request["status"]), c.isTrue {
