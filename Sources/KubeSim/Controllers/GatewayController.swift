@@ -1,0 +1,220 @@
+import Foundation
+import SyncGateCore
+
+/// Gateway API status: listener conditions Accepted, ResolvedRefs (InvalidCertificateRef, RefNotPermitted)
+/// and Programmed, attachedRoutes, and the Gateway's own conditions. The blast radius of an unresolvable
+/// certificateRef is a setting: the whole Gateway (seed 000) or only that listener (the spec).
+final class GatewayController: Controller, @unchecked Sendable {
+    let kind = ControllerKind.gateway
+    let ctx: ControllerContext
+    /// Recount attachedRoutes at most this often when only HTTPRoutes changed (solver routes arrive every few seconds).
+    let routeResync: TimeInterval = 30
+    private let memory = Locked<(stamp: [Int], radius: BlastRadius?, routes: Int, lastRun: Date?)>(([], nil, -1, nil))
+
+    init(_ ctx: ControllerContext) { self.ctx = ctx }
+
+    static let g = ControllerContext.gatewayGroup
+    var gateways: ResourceKey { ResourceKey(group: Self.g, plural: "gateways") }
+    var routesKey: ResourceKey { ResourceKey(group: Self.g, plural: "httproutes") }
+    var secrets: ResourceKey { ResourceKey(group: "", plural: "secrets") }
+    var grants: ResourceKey { ResourceKey(group: Self.g, plural: "referencegrants") }
+    var classes: ResourceKey { ResourceKey(group: Self.g, plural: "gatewayclasses") }
+    var namespaces: ResourceKey { ResourceKey(group: "", plural: "namespaces") }
+
+    func reconcile(now: Date) -> Date? {
+        let store = ctx.store
+        let stamp = [store.lastChange(gateways), store.lastChange(secrets), store.lastChange(grants), store.lastChange(classes), store.lastChange(namespaces)]
+        let radius = ctx.blastRadius.value
+        let routes = store.lastChange(routesKey)
+        let m = memory.value
+        if m.stamp == stamp && m.radius == radius {
+            if m.routes == routes { return nil }
+            if let last = m.lastRun, now < last.addingTimeInterval(routeResync) { return last.addingTimeInterval(routeResync) }
+        }
+        reconcileClasses(now: now)
+        let attachments = routeIndex()
+        for gw in store.list(gateways) { reconcileGateway(gw, attachments: attachments, radius: radius, now: now) }
+        memory.withLock { $0 = ([store.lastChange(gateways), store.lastChange(secrets), store.lastChange(grants), store.lastChange(classes), store.lastChange(namespaces)], radius, store.lastChange(routesKey), now) }
+        return nil
+    }
+
+    private func reconcileClasses(now: Date) {
+        for gc in ctx.store.list(classes) {
+            let gen = gc[path: "metadata", "generation"]?.int ?? 1
+            ctx.store.mutate(classes, name: gc.metadataName, status: true) { v in
+                let conds = Conditions.set(v[path: "status", "conditions"]?.elements ?? [], type: "Accepted", status: "True", reason: "Accepted",
+                                           message: "GatewayClass is accepted by KubeSim", now: now, observedGeneration: gen)
+                v.set(["status", "conditions"], .array(conds))
+            }
+        }
+    }
+
+    struct Attachment { var namespace: String; var hostnames: [String]; var sectionName: String?; var port: Int? }
+
+    /// HTTPRoutes by the Gateway they name (namespace/name), built once per pass.
+    private func routeIndex() -> [String: [Attachment]] {
+        var out: [String: [Attachment]] = [:]
+        for r in ctx.store.list(routesKey) {
+            let ns = r.metadataNamespace
+            let hostnames = r[path: "spec", "hostnames"]?.elements.compactMap(\.string) ?? []
+            for p in r[path: "spec", "parentRefs"]?.elements ?? [] {
+                if let k = p["kind"]?.string, k != "Gateway" { continue }
+                let gwNS = p["namespace"]?.string ?? ns
+                let name = p["name"]?.string ?? ""
+                out["\(gwNS)/\(name)", default: []].append(Attachment(namespace: ns, hostnames: hostnames, sectionName: p["sectionName"]?.string, port: p["port"]?.int))
+            }
+        }
+        return out
+    }
+
+    struct ListenerResult { var name: String; var resolved: (status: String, reason: String, message: String); var attached: Int; var protocolName: String }
+
+    private func reconcileGateway(_ gw: Value, attachments: [String: [Attachment]], radius: BlastRadius, now: Date) {
+        let ns = gw.metadataNamespace
+        let gen = gw[path: "metadata", "generation"]?.int ?? 1
+        var results: [ListenerResult] = []
+        for l in gw[path: "spec", "listeners"]?.elements ?? [] {
+            let name = l["name"]?.string ?? ""
+            let proto = l["protocol"]?.string ?? "HTTP"
+            var resolved = (status: "True", reason: "ResolvedRefs", message: "Resolved all the Object references for the Listener")
+            let terminates = proto == "HTTPS" || (proto == "TLS" && (l[path: "tls", "mode"]?.string ?? "Terminate") == "Terminate")
+            if terminates {
+                let refs = l[path: "tls", "certificateRefs"]?.elements ?? []
+                if refs.isEmpty {
+                    resolved = ("False", "InvalidCertificateRef", "Listener \(name) has no certificateRefs")
+                }
+                for ref in refs {
+                    if let problem = checkCertificateRef(ref, gatewayNamespace: ns) { resolved = problem; break }
+                }
+            }
+            let attached = countAttached(attachments["\(ns)/\(gw.metadataName)"] ?? [], listener: l, gatewayNamespace: ns)
+            results.append(ListenerResult(name: name, resolved: resolved, attached: attached, protocolName: proto))
+        }
+        let failing = results.filter { $0.resolved.status != "True" }
+        let gatewayDown = radius == .gateway && !failing.isEmpty
+        var listenerStatuses: [Value] = []
+        let previous = gw[path: "status", "listeners"]?.elements ?? []
+        for r in results {
+            var conds = previous.first { $0["name"]?.string == r.name }?["conditions"]?.elements ?? []
+            conds = Conditions.set(conds, type: "Accepted", status: "True", reason: "Accepted", message: "Listener has been successfully accepted", now: now, observedGeneration: gen)
+            conds = Conditions.set(conds, type: "ResolvedRefs", status: r.resolved.status, reason: r.resolved.reason, message: r.resolved.message, now: now, observedGeneration: gen)
+            if r.resolved.status != "True" {
+                conds = Conditions.set(conds, type: "Programmed", status: "False", reason: "Invalid", message: r.resolved.message, now: now, observedGeneration: gen)
+            } else if gatewayDown {
+                conds = Conditions.set(conds, type: "Programmed", status: "False", reason: "Invalid",
+                                       message: "Gateway is not programmed: listener \(failing[0].name): \(failing[0].resolved.message)", now: now, observedGeneration: gen)
+            } else {
+                conds = Conditions.set(conds, type: "Programmed", status: "True", reason: "Programmed", message: "Listener has been successfully programmed", now: now, observedGeneration: gen)
+            }
+            let kinds: [Value] = (r.protocolName == "HTTP" || r.protocolName == "HTTPS")
+                ? [.obj([("group", .string(Self.g)), ("kind", .string("HTTPRoute"))])]
+                : [.obj([("group", .string(Self.g)), ("kind", .string("TLSRoute"))])]
+            listenerStatuses.append(.obj([("name", .string(r.name)), ("supportedKinds", .array(kinds)),
+                                          ("attachedRoutes", .int(r.attached)), ("conditions", .array(conds))]))
+        }
+        var gconds = gw[path: "status", "conditions"]?.elements ?? []
+        gconds = Conditions.set(gconds, type: "Accepted", status: "True", reason: "Accepted", message: "Gateway successfully scheduled", now: now, observedGeneration: gen)
+        if gatewayDown {
+            gconds = Conditions.set(gconds, type: "Programmed", status: "False", reason: failing[0].resolved.reason,
+                                    message: "Error while retrieving certificate: \(failing[0].resolved.message)", now: now, observedGeneration: gen)
+        } else {
+            gconds = Conditions.set(gconds, type: "Programmed", status: "True", reason: "Programmed", message: "Gateway successfully programmed", now: now, observedGeneration: gen)
+        }
+        let addresses: Value = .array([.obj([("type", .string("IPAddress")), ("value", .string(ctx.options.ingressAddress))])])
+        ctx.store.mutate(gateways, namespace: ns, name: gw.metadataName, status: true) { v in
+            v.set(["status", "addresses"], addresses)
+            v.set(["status", "conditions"], .array(gconds))
+            v.set(["status", "listeners"], .array(listenerStatuses))
+        }
+    }
+
+    /// nil when the reference resolves; else the ResolvedRefs=False (reason, message).
+    private func checkCertificateRef(_ ref: Value, gatewayNamespace: String) -> (status: String, reason: String, message: String)? {
+        let group = ref["group"]?.string ?? ""
+        let kind = ref["kind"]?.string ?? "Secret"
+        let name = ref["name"]?.string ?? ""
+        let ns = ref["namespace"]?.string ?? gatewayNamespace
+        guard group.isEmpty || group == "core", kind == "Secret" else {
+            return ("False", "InvalidCertificateRef", "unsupported certificateRef kind \(group)/\(kind)")
+        }
+        if ns != gatewayNamespace && !referenceGrantAllows(from: gatewayNamespace, to: ns, name: name) {
+            return ("False", "RefNotPermitted", "Certificate ref to secret \(ns)/\(name) not permitted by any ReferenceGrant")
+        }
+        guard let secret = ctx.store.get(secrets, namespace: ns, name: name) else {
+            return ("False", "InvalidCertificateRef", "getting secret: secret \"\(name)\" not found")
+        }
+        let crt = secret[path: "data", "tls.crt"]?.string ?? ""
+        let key = secret[path: "data", "tls.key"]?.string ?? ""
+        if crt.isEmpty || key.isEmpty {
+            return ("False", "InvalidCertificateRef", "secret \(ns)/\(name) does not contain tls.crt and tls.key")
+        }
+        return nil
+    }
+
+    private func referenceGrantAllows(from: String, to: String, name: String) -> Bool {
+        for grant in ctx.store.list(grants, namespace: to) {
+            let fromOK = (grant[path: "spec", "from"]?.elements ?? []).contains {
+                $0["group"]?.string == Self.g && $0["kind"]?.string == "Gateway" && $0["namespace"]?.string == from
+            }
+            let toOK = (grant[path: "spec", "to"]?.elements ?? []).contains {
+                ($0["group"]?.string ?? "") == "" && $0["kind"]?.string == "Secret" && ($0["name"]?.string == nil || $0["name"]?.string == name)
+            }
+            if fromOK && toOK { return true }
+        }
+        return false
+    }
+
+    private func countAttached(_ list: [Attachment], listener: Value, gatewayNamespace: String) -> Int {
+        let name = listener["name"]?.string ?? ""
+        let port = listener["port"]?.int
+        let proto = listener["protocol"]?.string ?? "HTTP"
+        guard proto == "HTTP" || proto == "HTTPS" else { return 0 }
+        let host = listener["hostname"]?.string
+        let from = listener[path: "allowedRoutes", "namespaces", "from"]?.string ?? "Same"
+        var selector: LabelSelector? = nil
+        if from == "Selector" { selector = LabelSelector(object: listener[path: "allowedRoutes", "namespaces", "selector"]) }
+        var nsLabels: [String: [String: String]] = [:]
+        var n = 0
+        for a in list {
+            if let s = a.sectionName, s != name { continue }
+            if let p = a.port, p != port { continue }
+            switch from {
+            case "All": break
+            case "Selector":
+                if nsLabels[a.namespace] == nil { nsLabels[a.namespace] = ctx.store.get(namespaces, name: a.namespace)?.labels ?? [:] }
+                if !(selector?.matches(nsLabels[a.namespace]!) ?? false) { continue }
+            default: if a.namespace != gatewayNamespace { continue }
+            }
+            if let host, !a.hostnames.isEmpty, !a.hostnames.contains(where: { Self.hostMatches($0, host) }) { continue }
+            n += 1
+        }
+        return n
+    }
+
+    static func hostMatches(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        func wild(_ pattern: String, _ h: String) -> Bool {
+            pattern.hasPrefix("*.") && h.hasSuffix(String(pattern.dropFirst(1))) && h.count > pattern.count - 1
+        }
+        return wild(a, b) || wild(b, a)
+    }
+
+    /// Whether the listener that serves `host` over plain HTTP (HTTP-01) on this Gateway is programmed.
+    static func listenerProgrammed(_ gw: Value, host: String, sectionName: String?) -> (ok: Bool, why: String) {
+        let listeners = gw[path: "spec", "listeners"]?.elements ?? []
+        let candidates = listeners.filter { l in
+            if let sectionName { return l["name"]?.string == sectionName }
+            guard (l["protocol"]?.string ?? "HTTP") == "HTTP" else { return false }
+            guard let h = l["hostname"]?.string else { return true }
+            return hostMatches(h, host)
+        }
+        guard !candidates.isEmpty else { return (false, "no HTTP listener on Gateway \(gw.metadataNamespace)/\(gw.metadataName) accepts host \(host)") }
+        let statuses = gw[path: "status", "listeners"]?.elements ?? []
+        for c in candidates {
+            let name = c["name"]?.string ?? ""
+            let st = statuses.first { $0["name"]?.string == name }
+            if Conditions.status(st?["conditions"]?.elements, "Programmed") == "True" { return (true, "") }
+        }
+        return (false, "listener \(candidates[0]["name"]?.string ?? "") of Gateway \(gw.metadataNamespace)/\(gw.metadataName) is not programmed")
+    }
+}
