@@ -124,7 +124,9 @@ public enum AutoSyncRules {
                           rec.previousPolicy]
         let unchanged = candidates.contains { sameDocument($0, actual) }
         if !unchanged && !force {
-            return .policyChanged(record: rec, expected: pausedPolicy(from: rec.previousPolicy, mode: .removeAutomated), actual: actual)
+            // Show what the pause left in the flavour this cluster uses (an `enabled` key means v3.1+).
+            let mode: PauseMode = actual["automated"]?["enabled"] != nil ? .disableField : .removeAutomated
+            return .policyChanged(record: rec, expected: pausedPolicy(from: rec.previousPolicy, mode: mode), actual: actual)
         }
         var ops = guards(app)
         if rec.previousPolicy.isNull {

@@ -38,6 +38,9 @@ enum CommandOutput {
     /// The exit code for an error, after printing it.
     static func exitCode(for error: Error, command: String) -> ExitCode {
         fail(command, "\(error)")
+        if case KubeError.notFound(let s) = error, s.path.contains("/applications/") {
+            fail(command, "if the Application lives in another namespace, pass --app-namespace NAMESPACE")
+        }
         switch error {
         case is AutoSyncError: return ExitCode(2)
         case KubeError.timedOut: return ExitCode(4)
