@@ -213,6 +213,10 @@ final class APIServer: Sendable {
     }
 
     private func decodeBody(_ req: HTTPRequest) throws(APIError) -> Value {
+        let contentType = req.header("content-type") ?? "application/json"
+        if contentType.contains("protobuf") || contentType.contains("cbor") {
+            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (KubeSim does not speak \(contentType))")
+        }
         do {
             let v = try Value.parse(req.body)
             guard v.object != nil else { throw APIError.badRequest("the request body must be a JSON object") }
