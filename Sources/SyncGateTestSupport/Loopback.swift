@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Ports on 127.0.0.1 and readiness polling.
+public enum Loopback {
+    public static let host = "127.0.0.1"
+
+    /// A port that is free for TCP and UDP on 127.0.0.1 right now (the kernel picks it). Another process may
+    /// take it before the server binds; the launchers retry on a bind failure.
+    public static func freePort() throws -> Int {
+        for _ in 0..<20 {
+            let tcp = try bindSocket(type: SOCK_STREAM, port: 0)
+            let port = try boundPort(tcp)
+            // The same number must be free for UDP too (dnsmasq listens on both).
+            if let udp = try? bindSocket(type: SOCK_DGRAM, port: port) {
+                close(udp)
+                close(tcp)
+                return port
+            }
+            close(tcp)
+        }
+        throw TestServerError("no free port on 127.0.0.1 for both TCP and UDP after 20 tries")
+    }
+
+    /// Polls until a TCP connection to 127.0.0.1:`port` succeeds, the process dies, or `timeout` seconds pass.
+    public static func waitForTCP(port: Int, timeout: Double = 10, process: ManagedProcess? = nil, what: String) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if canConnect(port: port) { return }
+            if let process, !process.isRunning {
+                throw TestServerError("\(what) exited before listening on 127.0.0.1:\(port) (status \(process.exitStatus)); its log:\n\(process.logTail())")
+            }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        throw TestServerError("\(what) did not listen on 127.0.0.1:\(port) within \(timeout) s; its log:\n\(process?.logTail() ?? "")")
+    }
+
+    public static func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddrIn(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    static func sockaddrIn(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    static func bindSocket(type: __socket_type, port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(type.rawValue), 0)
+        guard fd >= 0 else { throw TestServerError("socket() failed: errno \(errno)") }
+        var address = sockaddrIn(port: port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw TestServerError("cannot bind 127.0.0.1:\(port): errno \(errno)")
+        }
+        return fd
+    }
+
+    static func boundPort(_ fd: Int32) throws -> Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let result = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard result == 0 else { throw TestServerError("getsockname failed: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A directory under the system temp dir, removed by `remove()`.
+public final class TemporaryDirectory: Sendable {
+    public let path: String
+
+    public init(prefix: String) throws {
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array("\(base)/syncgate-\(prefix)-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw TestServerError("cannot create a temporary directory under \(base): errno \(errno)")
+        }
+        path = String(cString: made)
+    }
+
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    @discardableResult
+    public func write(_ name: String, _ text: String) throws -> String {
+        let target = file(name)
+        try text.write(toFile: target, atomically: true, encoding: .utf8)
+        return target
+    }
+
+    public func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
