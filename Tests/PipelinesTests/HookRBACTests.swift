@@ -118,12 +118,20 @@ import Testing
         type: Opaque
         stringData: {a: b}
         """, "create a placeholder Secret")
+        // Next to the Application: its Lease and the rollout journal.
         try allowed(["create"], stdin: """
         apiVersion: coordination.k8s.io/v1
         kind: Lease
-        metadata: {name: syncgate-acme-pay-production, namespace: \(Self.namespace)}
+        metadata: {name: syncgate-acme-pay-production, namespace: argocd}
         spec: {holderIdentity: syncgate-hook, leaseDurationSeconds: 60}
         """, "create its Lease")
+        try allowed(["delete", "leases.coordination.k8s.io", "syncgate-acme-pay-production", "-n", "argocd"], "release its Lease")
+        try allowed(["create"], stdin: """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: syncgate-rollout-hook, namespace: argocd, labels: {app.kubernetes.io/managed-by: syncgate}}
+        data: {journal.json: "{}"}
+        """, "write the rollout journal")
         // Pause: patch the Application in argocd.
         try allowed(["patch", "applications.argoproj.io", "acme-pay-production", "-n", "argocd", "--type", "merge",
                      "-p", #"{"metadata":{"annotations":{"syncgate.dev/paused-reason":"test"}}}"#], "patch the Application")
@@ -135,5 +143,7 @@ import Testing
         try forbidden(["delete", "applications.argoproj.io", "acme-pay-production", "-n", "argocd"], "delete Applications")
         try forbidden(["delete", "certificates.cert-manager.io", "pay-cert", "-n", Self.namespace], "delete Certificates")
         try forbidden(["delete", "namespace", Self.namespace], "delete Namespaces")
+        try forbidden(["get", "configmaps", "-n", "kube-system"], "read ConfigMaps outside the Argo CD namespace")
+        try forbidden(["delete", "configmap", "syncgate-rollout-hook", "-n", "argocd"], "delete the journal")
     }
 }
