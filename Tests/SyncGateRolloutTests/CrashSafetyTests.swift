@@ -58,7 +58,7 @@ import SyncGateKube
     }
 
     @Test func twoConcurrentRunsNeverBothAct() async throws {
-        for round in 0..<5 {
+        for round in 0..<20 {
             let s = try scenario()
             let a = try engine(s, runID: "run-a")
             let b = try engine(s, runID: "run-b")

@@ -6,7 +6,7 @@ import SyncGateX509
 /// The imperative shell: walks the sorted steps of a plan, gathers evidence for each gate, asks the pure gate
 /// functions, journals progress, and fails closed (pause auto-sync, exit 2/3/4 with a report).
 public actor RolloutEngine {
-    public let policy: Policy
+    public let policy: RolloutPolicy
     public let plan: RolloutPlan
     public let env: RolloutEnvironment
     public let options: RolloutOptions
@@ -20,8 +20,9 @@ public actor RolloutEngine {
     private var ingressCache: [String]?
     private var imageCache: [String: ImageAnswer] = [:]
     private var syncTriggeredAt: [String: Date] = [:]
+    private var resumed: String?
 
-    public init(policy: Policy, plan: RolloutPlan, environment: RolloutEnvironment, options: RolloutOptions = RolloutOptions()) {
+    public init(policy: RolloutPolicy, plan: RolloutPlan, environment: RolloutEnvironment, options: RolloutOptions = RolloutOptions()) {
         self.policy = policy
         self.plan = plan
         self.env = environment
@@ -44,15 +45,9 @@ public actor RolloutEngine {
         let started = env.clock.now
         emit(.runStarted, message: "\(options.mode.rawValue) \(options.rolloutName): \(plan.applications.count) Applications in \(plan.stages.count) stages, \(steps.count) steps")
         for n in plan.notes { note(n) }
-        var resumed: String?
         var exit = ExitCode.success
         var headline = "every gate passed"
         do {
-            let previous = try await journal.begin(runID: env.runID, now: env.clock.now, fresh: options.fresh)
-            if let previous, previous.status != .succeeded, !options.fresh {
-                resumed = "previous run \(previous.runID) ended \(previous.status.rawValue) after \(previous.lastStep ?? "no step")\(previous.failure.map { " (\($0))" } ?? ""); \(previous.done.count) steps already done"
-                emit(.resumed, message: resumed!)
-            }
             (exit, headline) = try await loop()
         } catch {
             exit = .internalError
@@ -80,11 +75,25 @@ public actor RolloutEngine {
         return report
     }
 
+    /// Opens the journal once every Lease is held (a run that cannot get its Leases never writes it).
+    private func beginJournal() async throws {
+        let previous = try await journal.begin(runID: env.runID, now: env.clock.now, fresh: options.fresh)
+        if let previous, previous.status != .succeeded, !options.fresh {
+            resumed = "previous run \(previous.runID) ended \(previous.status.rawValue) after \(previous.lastStep ?? "no step")\(previous.failure.map { " (\($0))" } ?? ""); \(previous.done.count) steps already done"
+            emit(.resumed, message: resumed!)
+        }
+    }
+
     private func loop() async throws -> (ExitCode, String) {
         var preflightFailed = false
+        var journalOpen = false
         for step in steps {
             try Task.checkCancellation()
             if step.phase >= 2 && preflightFailed { break }
+            if step.gate != .lease && !journalOpen {
+                try await beginJournal()
+                journalOpen = true
+            }
             if step.gate != .lease, await journal.isDone(step), !step.gate.isCheck {
                 emit(.skipped, step, message: "done by an earlier run")
                 continue
@@ -117,6 +126,7 @@ public actor RolloutEngine {
                 return (.success, message)
             }
         }
+        if !journalOpen { try await beginJournal() }
         if preflightFailed {
             let apps = Set(failures.compactMap { $0.application?.id }).sorted()
             return (failures.map(\.failure.failure.exitCode).max() ?? .blocked,
@@ -244,7 +254,7 @@ public actor RolloutEngine {
                 let secret = ObjectName(ref["namespace"]?.scalarText ?? name.namespace, ref["name"]?.scalarText ?? "")
                 guard !secret.name.isEmpty, try await env.cluster.get(.secrets, namespace: secret.namespace, name: secret.name) == nil else { continue }
                 let lref = ListenerRef(gateway: name, name: l["name"]?.scalarText ?? "")
-                try await createPlaceholder(secret, chain: HostChain(host: host, secret: secret, listeners: [lref]), step: step)
+                try await createPlaceholder(secret, chain: HostTarget(host: host, secret: secret, listeners: [lref]), step: step)
                 created = true
             }
         }
@@ -378,7 +388,7 @@ public actor RolloutEngine {
 
     // MARK: - Evidence helpers
 
-    private func verifyOnce(_ chain: HostChain, stage: Stage) async throws -> GateVerdict {
+    private func verifyOnce(_ chain: HostTarget, stage: Stage) async throws -> GateVerdict {
         guard let secret = chain.secret else { return .pass("no Secret") }
         let verification = policy.verification(for: stage)
         let live = try await env.cluster.get(.secrets, namespace: secret.namespace, name: secret.name)
@@ -441,7 +451,7 @@ public actor RolloutEngine {
         return out
     }
 
-    private func createPlaceholder(_ secret: ObjectName, chain: HostChain, step: Step) async throws {
+    private func createPlaceholder(_ secret: ObjectName, chain: HostTarget, step: Step) async throws {
         let pem = try SelfSigned.placeholder(host: chain.host, validity: 30 * 86_400, now: Int64(env.clock.now.timeIntervalSince1970))
         var meta = Object()
         meta["name"] = .string(secret.name)
@@ -540,7 +550,7 @@ public actor RolloutEngine {
 
     // MARK: - Small helpers
 
-    private func chain(_ step: Step) -> HostChain? {
+    private func chain(_ step: Step) -> HostTarget? {
         guard let app = step.application, let host = step.host else { return nil }
         return plan.applications.first { $0.identity == app }?.hosts.first { $0.host == host }
     }

@@ -17,7 +17,7 @@ public enum RolloutPlanner {
     /// - Parameters:
     ///   - only: run only this stage (`--stage S`); nil: every stage from the first.
     ///   - applications: restrict to these Applications (`hook --app`); nil: all.
-    public static func plan(policy: Policy, inventory: RolloutInventory, only: String? = nil,
+    public static func plan(policy: RolloutPolicy, inventory: RolloutInventory, only: String? = nil,
                             applications filter: Set<String>? = nil) throws -> RolloutPlan {
         if let only, policy.stage(named: only) == nil {
             throw RolloutError.usage("no stage \"\(only)\" in \(policy.source); stages: \(policy.stages.map(\.name).joined(separator: ", "))")

@@ -9,13 +9,13 @@ public struct RolloutInventory: Sendable {
 
 public struct RolloutApplication: Sendable {
     public var identity: ApplicationIdentity
-    public var hosts: [HostChain]
+    public var hosts: [HostTarget]
     /// Applications (`namespace/name`) that must be rolled out first (they declare the Gateway, issuer, backend…).
     public var dependsOn: [String]
     /// `argocd.argoproj.io/sync-wave` of the Application (app-of-apps order), a tie-breaker after dependencies.
     public var wave: Int
 
-    public init(identity: ApplicationIdentity, hosts: [HostChain] = [], dependsOn: [String] = [], wave: Int = 0) {
+    public init(identity: ApplicationIdentity, hosts: [HostTarget] = [], dependsOn: [String] = [], wave: Int = 0) {
         self.identity = identity
         self.hosts = hosts
         self.dependsOn = dependsOn
@@ -48,7 +48,7 @@ public struct ListenerRef: Sendable, Hashable, Comparable, CustomStringConvertib
     public static func < (a: ListenerRef, b: ListenerRef) -> Bool { a.description < b.description }
 }
 
-public struct IssuerRef: Sendable, Hashable, CustomStringConvertible {
+public struct IssuerTarget: Sendable, Hashable, CustomStringConvertible {
     /// `Issuer` or `ClusterIssuer`.
     public var kind: String
     public var name: String
@@ -67,13 +67,13 @@ public struct IssuerRef: Sendable, Hashable, CustomStringConvertible {
 
 /// One TLS hostname and everything it needs, in chain order: DNS, backend (Service, workload, images), issuer,
 /// Secret, listener(s), Certificate.
-public struct HostChain: Sendable {
+public struct HostTarget: Sendable {
     public var host: String
     /// Backend Services this host routes to that another Application (or nobody) deploys: they must exist live
     /// before the sync. Services the Application deploys itself are covered by `images`.
     public var services: [ObjectName]
     public var images: [String]
-    public var issuer: IssuerRef?
+    public var issuer: IssuerTarget?
     /// The issuer is deployed by this same Application (it cannot exist before the sync).
     public var issuerInApplication: Bool
     /// The TLS Secret the listener serves (and the Certificate writes).
@@ -87,7 +87,7 @@ public struct HostChain: Sendable {
     /// Where the Certificate (else the listener) is declared, for reports.
     public var source: String
 
-    public init(host: String, services: [ObjectName] = [], images: [String] = [], issuer: IssuerRef? = nil,
+    public init(host: String, services: [ObjectName] = [], images: [String] = [], issuer: IssuerTarget? = nil,
                 issuerInApplication: Bool = false, secret: ObjectName? = nil, listeners: [ListenerRef] = [], certificate: ObjectName? = nil,
                 temporaryCertificate: Bool = false, http01: Bool = true, source: String = "") {
         self.host = host.lowercased()

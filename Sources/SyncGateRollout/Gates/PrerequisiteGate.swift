@@ -3,7 +3,7 @@ import SyncGateCore
 /// Everything the prerequisite gate of one host needs, gathered once.
 public struct PrerequisiteInput: Sendable {
     public var application: ApplicationIdentity
-    public var chain: HostChain
+    public var chain: HostTarget
     public var stage: Stage
     public var dns: DNSAnswer
     /// Addresses the host must resolve to (policy `ingress.addresses` plus what `ingress.hostnames` resolve to); empty: any.
@@ -14,7 +14,7 @@ public struct PrerequisiteInput: Sendable {
     /// The live issuer object (nil: absent); not consulted when the Application deploys the issuer itself.
     public var issuer: Value?
 
-    public init(application: ApplicationIdentity, chain: HostChain, stage: Stage, dns: DNSAnswer, ingressAddresses: [String],
+    public init(application: ApplicationIdentity, chain: HostTarget, stage: Stage, dns: DNSAnswer, ingressAddresses: [String],
                 services: [ObjectName: Value?], images: [String: ImageAnswer], issuer: Value?) {
         self.application = application
         self.chain = chain

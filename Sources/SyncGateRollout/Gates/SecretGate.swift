@@ -13,7 +13,7 @@ public enum SecretDecision: Sendable, Equatable {
 
 public enum SecretGate {
     /// `secret`: the live Secret (nil: absent). Never proposes touching a Secret that exists.
-    public static func decide(secret: ObjectName, live: Value?, chain: HostChain, blastRadius: BlastRadius,
+    public static func decide(secret: ObjectName, live: Value?, chain: HostTarget, blastRadius: BlastRadius,
                               injectPlaceholders: Bool) -> SecretDecision {
         if let live {
             let hasCert = !(live[path: "data", "tls.crt"]?.scalarText ?? "").isEmpty

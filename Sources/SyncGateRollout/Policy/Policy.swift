@@ -1,14 +1,14 @@
 /// `syncgate.yaml` (apiVersion `syncgate.dev/v1alpha1`, kind `SyncGatePolicy`): how a rollout runs.
 ///
-/// Every field has a default (`Policy.default` is what a repo without a policy file gets), so `syncgate plan`
+/// Every field has a default (`RolloutPolicy.default` is what a repo without a policy file gets), so `syncgate plan`
 /// and `syncgate rollout` work everywhere. Pure data: parsing is `PolicyParser`, reading the file `PolicyLoader`.
-public struct Policy: Sendable, Equatable {
+public struct RolloutPolicy: Sendable, Equatable {
     public static let apiVersion = "syncgate.dev/v1alpha1"
     public static let kind = "SyncGatePolicy"
 
     /// Stages in rollout order. Never empty: without a `stages` field there is one stage, `all`, selecting every Application.
     public var stages: [Stage]
-    public var ingress: Ingress
+    public var ingress: IngressPolicy
     /// Per-Gateway settings keyed by `namespace/name`.
     public var gateways: [String: GatewaySettings]
     /// Defaults for every stage; a stage's own `verification` overrides field by field.
@@ -19,7 +19,7 @@ public struct Policy: Sendable, Equatable {
     /// The file the policy came from (`<default>` when none), for messages.
     public var source: String
 
-    public init(stages: [Stage] = [Stage.all], ingress: Ingress = Ingress(), gateways: [String: GatewaySettings] = [:],
+    public init(stages: [Stage] = [Stage.all], ingress: IngressPolicy = IngressPolicy(), gateways: [String: GatewaySettings] = [:],
                 verification: Verification = Verification(), guards: Guards = Guards(), timeouts: Timeouts = Timeouts(),
                 onFailure: OnFailure = OnFailure(), source: String = "<default>") {
         self.stages = stages
@@ -33,7 +33,7 @@ public struct Policy: Sendable, Equatable {
     }
 
     /// The policy of a repository without `syncgate.yaml`.
-    public static let `default` = Policy()
+    public static let `default` = RolloutPolicy()
 
     /// The blast radius of a listener failure on this Gateway (`namespace/name`): the policy's setting, else the worst case.
     public func blastRadius(gateway: String) -> BlastRadius {
@@ -156,7 +156,7 @@ public struct ApplicationIdentity: Sendable, Hashable, Comparable, CustomStringC
 }
 
 /// Where the ingress is reachable: hostnames must resolve to one of these.
-public struct Ingress: Sendable, Equatable {
+public struct IngressPolicy: Sendable, Equatable {
     /// IP addresses of the load balancer.
     public var addresses: [String]
     /// DNS names of the load balancer (resolved at check time; an app host may also be a CNAME to one of them).

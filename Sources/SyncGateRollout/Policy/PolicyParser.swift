@@ -11,7 +11,7 @@ public struct PolicyParser {
     public init(file: String) { self.file = file }
 
     /// Parses `root` (the single document of `syncgate.yaml`). Throws `PolicyError` with every problem found.
-    public static func parse(_ root: Value, file: String) throws -> Policy {
+    public static func parse(_ root: Value, file: String) throws -> RolloutPolicy {
         var parser = PolicyParser(file: file)
         let policy = parser.policy(root)
         if !parser.problems.isEmpty { throw PolicyError(parser.problems) }
@@ -19,7 +19,7 @@ public struct PolicyParser {
     }
 
     /// Parses policy text (YAML or JSON).
-    public static func parse(text: String, file: String) throws -> Policy {
+    public static func parse(text: String, file: String) throws -> RolloutPolicy {
         let decoded: [YAMLDocument]
         do {
             decoded = try YAMLDecoder.decodeAll(text, file: file).documents
@@ -27,7 +27,7 @@ public struct PolicyParser {
             throw PolicyError([PolicyProblem(file: file, line: Int(e.line), field: "(syntax)", message: e.problem,
                                              remedy: "Fix the YAML syntax (indentation, quotes, colons).")])
         }
-        guard let first = decoded.first else { return Policy(source: file) }
+        guard let first = decoded.first else { return RolloutPolicy(source: file) }
         if decoded.count > 1 {
             throw PolicyError([PolicyProblem(file: file, line: Int(decoded[1].line), field: "(document)",
                                              message: "syncgate.yaml holds \(decoded.count) documents",
@@ -38,25 +38,25 @@ public struct PolicyParser {
 
     // MARK: - Top level
 
-    mutating func policy(_ root: Value) -> Policy {
-        var policy = Policy(source: file)
+    mutating func policy(_ root: Value) -> RolloutPolicy {
+        var policy = RolloutPolicy(source: file)
         guard let object = root.object else {
-            fail(root, "(document)", "the policy is not a mapping", "Write `apiVersion: \(Policy.apiVersion)`, `kind: \(Policy.kind)` and the fields as a YAML mapping.")
+            fail(root, "(document)", "the policy is not a mapping", "Write `apiVersion: \(RolloutPolicy.apiVersion)`, `kind: \(RolloutPolicy.kind)` and the fields as a YAML mapping.")
             return policy
         }
         checkKeys(root, "", allowed: ["apiVersion", "kind", "metadata", "stages", "ingress", "gateways", "verification",
                                       "guards", "timeouts", "onFailure"])
         if let v = root["apiVersion"] {
-            if v.string != Policy.apiVersion {
-                fail(v, "apiVersion", "is \(quoted(v)); this SyncGate reads \(Policy.apiVersion)", "Set `apiVersion: \(Policy.apiVersion)`.")
+            if v.string != RolloutPolicy.apiVersion {
+                fail(v, "apiVersion", "is \(quoted(v)); this SyncGate reads \(RolloutPolicy.apiVersion)", "Set `apiVersion: \(RolloutPolicy.apiVersion)`.")
             }
         } else {
-            fail(root, "apiVersion", "is missing", "Add `apiVersion: \(Policy.apiVersion)` at the top.")
+            fail(root, "apiVersion", "is missing", "Add `apiVersion: \(RolloutPolicy.apiVersion)` at the top.")
         }
         if let v = root["kind"] {
-            if v.string != Policy.kind { fail(v, "kind", "is \(quoted(v)), not \(Policy.kind)", "Set `kind: \(Policy.kind)`.") }
+            if v.string != RolloutPolicy.kind { fail(v, "kind", "is \(quoted(v)), not \(RolloutPolicy.kind)", "Set `kind: \(RolloutPolicy.kind)`.") }
         } else {
-            fail(root, "kind", "is missing", "Add `kind: \(Policy.kind)` at the top.")
+            fail(root, "kind", "is missing", "Add `kind: \(RolloutPolicy.kind)` at the top.")
         }
         _ = object
         if let v = root["stages"], !v.isNull { policy.stages = stages(v) }
@@ -164,8 +164,8 @@ public struct PolicyParser {
 
     // MARK: - Ingress and gateways
 
-    mutating func ingress(_ v: Value) -> Ingress {
-        var ingress = Ingress()
+    mutating func ingress(_ v: Value) -> IngressPolicy {
+        var ingress = IngressPolicy()
         guard v.object != nil else {
             fail(v, "ingress", "must be a mapping", "Write `ingress: {addresses: [\"203.0.113.10\"]}` or `hostnames: [lb.example.com]`.")
             return ingress
@@ -349,7 +349,7 @@ public struct PolicyParser {
             let near = allowed.min { editDistance($0.lowercased(), k.lowercased()) < editDistance($1.lowercased(), k.lowercased()) }
             let hint = near.flatMap { editDistance($0.lowercased(), k.lowercased()) <= 3 ? " Did you mean `\($0)`?" : nil } ?? ""
             let field = path.isEmpty ? k : "\(path).\(k)"
-            fail(child.line > 0 ? child : v, field, "is not a field of \(path.isEmpty ? Policy.kind : path)",
+            fail(child.line > 0 ? child : v, field, "is not a field of \(path.isEmpty ? RolloutPolicy.kind : path)",
                  "Remove it or use one of: \(allowed.joined(separator: ", ")).\(hint)")
         }
     }

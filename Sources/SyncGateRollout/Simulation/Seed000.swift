@@ -8,7 +8,7 @@ import SyncGateX509
 public struct Seed000Scenario: Sendable {
     public let world: SimWorld
     public let inventory: RolloutInventory
-    public let policy: Policy
+    public let policy: RolloutPolicy
     public let newApplications: [ApplicationIdentity]
     public static let existingServices = ["accounts", "billing", "catalog", "checkout", "docs", "files", "grafana", "identity", "inventory",
                                           "ledger", "mail", "notify", "orders", "partners", "portal", "reports", "search", "status", "support", "wallet"]
@@ -59,8 +59,8 @@ public struct Seed000Scenario: Sendable {
                     (.services, .object(["apiVersion": .string("v1"), "kind": .string("Service"),
                         "metadata": .object(["name": .string("acme-\(svc)-web"), "namespace": .string(ns)])])),
                 ]), autoSync: true)
-                apps.append(RolloutApplication(identity: id, hosts: [HostChain(
-                    host: host, images: [image], issuer: IssuerRef(kind: "ClusterIssuer", name: issuer),
+                apps.append(RolloutApplication(identity: id, hosts: [HostTarget(
+                    host: host, images: [image], issuer: IssuerTarget(kind: "ClusterIssuer", name: issuer),
                     secret: secret, listeners: [ListenerRef(gateway: gateway, name: lname)],
                     certificate: ObjectName(ns, "acme-\(svc)-web-cert"), source: "services/\(svc)/\(env)/resources.yaml")]))
             }
@@ -68,14 +68,14 @@ public struct Seed000Scenario: Sendable {
         c.put(.gateways, .object(["apiVersion": .string("gateway.networking.k8s.io/v1"), "kind": .string("Gateway"),
                                   "metadata": .object(["name": .string(gateway.name), "namespace": .string(gateway.namespace)]),
                                   "spec": .object(["gatewayClassName": .string("traefik"), "listeners": .array(listeners)])]))
-        var policy = Policy(source: "seed-000 syncgate.yaml")
+        var policy = RolloutPolicy(source: "seed-000 syncgate.yaml")
         policy.stages = [
             Stage(name: "canary", selector: ApplicationSelector(names: ["acme-*-sandbox"]), issuer: IssuerRequirement(name: "letsencrypt-staging"),
                   verification: VerificationOverride(minDaysValid: 7, soakSeconds: 120)),
             Stage(name: "production", selector: ApplicationSelector(names: ["acme-*-production"]), issuer: IssuerRequirement(name: "letsencrypt-prod"),
                   verification: VerificationOverride(minDaysValid: 30, soakSeconds: 120)),
         ]
-        policy.ingress = Ingress(addresses: [world.ingressAddress])
+        policy.ingress = IngressPolicy(addresses: [world.ingressAddress])
         policy.gateways = [gateway.description: GatewaySettings(blastRadius: .gateway)]
         return Seed000Scenario(world: world, inventory: RolloutInventory(applications: apps), policy: policy, newApplications: newApps)
     }
