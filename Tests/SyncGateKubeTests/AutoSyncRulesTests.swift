@@ -14,32 +14,8 @@ import SyncGateCore
             """)
     }
 
-    /// Applies a JSON patch the way the API server does (enough for these documents).
     static func apply(_ ops: [JSONPatchOperation], to v: Value) throws -> Value {
-        var doc = v
-        for op in ops {
-            switch op {
-            case .test(let p, let expected):
-                guard get(doc, p) == expected else { throw KubeError.invalid(KubeStatus(code: 422, message: "testing value \(p) failed")) }
-            case .add(let p, let value), .replace(let p, let value): doc = set(doc, tokens(p), value)
-            case .remove(let p): doc = set(doc, tokens(p), nil)
-            }
-        }
-        return doc
-    }
-    static func tokens(_ p: String) -> [String] {
-        p.split(separator: "/").map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
-    }
-    static func get(_ v: Value, _ p: String) -> Value? {
-        var cur: Value? = v
-        for t in tokens(p) { cur = cur?[t] }
-        return cur
-    }
-    static func set(_ v: Value, _ path: [String], _ new: Value?) -> Value {
-        guard let first = path.first else { return new ?? .null }
-        var o = v.object ?? Object()
-        if path.count == 1 { o[first] = new } else { o[first] = set(o[first] ?? .object(Object()), Array(path.dropFirst()), new) }
-        return .object(o)
+        try JSONPatchOperation.apply(ops, to: v)
     }
 
     static let policy = #"{"automated":{"prune":true,"selfHeal":true},"syncOptions":["CreateNamespace=true"]}"#

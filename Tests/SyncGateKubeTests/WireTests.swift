@@ -143,3 +143,27 @@ import SyncGateCore
         #expect(seen == ["relist:1@100", "added:b", "bookmark:150", "relist:1@300", "deleted:a"])
     }
 }
+
+@Suite struct JSONPatchApplyTests {
+    @Test func rfc6902Semantics() throws {
+        let doc = json(#"{"a":{"b":[1,2]},"m":{"x/y":1}}"#)
+        let out = try JSONPatchOperation.apply([
+            .test("/a/b/0", .int(1)),
+            .add("/a/b/-", .int(3)),
+            .add("/a/b/0", .int(0)),
+            .replace("/m/x~1y", .int(2)),
+            .add("/n", .object(["k": .string("v")])),
+            .remove("/a/b/1"),
+        ], to: doc)
+        #expect(out == json(#"{"a":{"b":[0,2,3]},"m":{"x/y":2},"n":{"k":"v"}}"#))
+        do {
+            _ = try JSONPatchOperation.apply([.test("/a/b/0", .int(9)), .remove("/a")], to: doc)
+            Issue.record("test should fail")
+        } catch {
+            #expect(error.testFailed)
+        }
+        #expect(throws: JSONPatchError.self) { try JSONPatchOperation.apply([.remove("/missing")], to: doc) }
+        #expect(throws: JSONPatchError.self) { try JSONPatchOperation.apply([.replace("/missing", .null)], to: doc) }
+        #expect(throws: JSONPatchError.self) { try JSONPatchOperation.apply([.add("/no/parent", .null)], to: doc) }
+    }
+}
