@@ -134,6 +134,27 @@ struct Fixture {
         data:
           tls.crt: \(Data(placeholderPEM.utf8).base64EncodedString())
         ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: syncgate-rollout-default
+          namespace: argocd
+          labels: {app.kubernetes.io/managed-by: syncgate, syncgate.dev/rollout: default}
+        data:
+          journal.json: |
+            {"rollout": "default", "runID": "r1", "status": "blocked", "startedAt": "\(Self.time(-3600))", "updatedAt": "\(Self.time(-600))",
+             "done": {"canary/argocd/acme-pay-sandbox/lease/lease:argocd/syncgate-acme-pay-sandbox": "\(Self.time(-3500))",
+                      "canary/argocd/acme-pay-sandbox/secret/secret:acme-pay-sandbox/pay-tls": "\(Self.time(-3400))",
+                      "canary/argocd/acme-pay-sandbox/certificate/certificate:acme-pay-sandbox/a": "\(Self.time(-3300))",
+                      "canary/argocd/acme-pay-sandbox/certificate/certificate:acme-pay-sandbox/b": "\(Self.time(-3200))",
+                      "canary/-/verify/stage:canary": "\(Self.time(-3100))"},
+             "promoted": [], "verified": ["canary"], "failure": "dns gate: pay.example.com does not resolve"}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: unrelated, namespace: argocd}
+        data: {journal.json: "{}"}
+        ---
         apiVersion: cert-manager.io/v1
         kind: CertificateRequest
         metadata:

@@ -97,6 +97,20 @@ import Testing
         #expect(gates.values(["application": "acme-pay-production"]).count == 3)
     }
 
+    @Test func rolloutJournal() async throws {
+        let m = try await scrape()
+        let status = try #require(m["syncgate_rollout_status"])
+        #expect(status.values(["rollout": "default"]).filter { $0.value == 1 }.map { $0.labels["status"] } == ["blocked"])
+        #expect(status.values(["rollout": "default"]).count == 6, "one series per status")
+        #expect(m["syncgate_rollout_stage"]?.value(["rollout": "default", "stage": "canary", "state": "verified"]) == 1)
+        #expect(m["syncgate_rollout_updated_timestamp_seconds"]?.value(["rollout": "default"]) == Fixture.now - 600)
+        let steps = try #require(m["syncgate_rollout_gate_steps_done"])
+        #expect(steps.value(["application": "argocd/acme-pay-sandbox", "gate": "certificate"]) == 2)
+        #expect(steps.value(["application": "argocd/acme-pay-sandbox", "gate": "secret"]) == 1)
+        #expect(steps.value(["application": "-", "gate": "verify"]) == 1)
+        #expect(status.values(["rollout": "unrelated"]).isEmpty, "only ConfigMaps labelled app.kubernetes.io/managed-by=syncgate")
+    }
+
     @Test func rateLimitBudget() async throws {
         let m = try await scrape()
         let used = try #require(m["syncgate_ca_rate_limit_used"])

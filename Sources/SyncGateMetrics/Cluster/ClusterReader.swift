@@ -39,7 +39,12 @@ public struct SnapshotClusterReader: ClusterReader {
     }
 
     public func list(_ kind: ResourceKind) async throws -> [Value] {
-        objects[Self.key(apiVersion: kind.apiVersion, kind: kind.kind)] ?? []
+        let all = objects[Self.key(apiVersion: kind.apiVersion, kind: kind.kind)] ?? []
+        guard let selector = kind.labelSelector else { return all }
+        let wanted = selector.split(separator: ",").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        return all.filter { object in
+            wanted.allSatisfy { pair in pair.count == 2 && object[path: "metadata", "labels", pair[0]]?.scalarText == pair[1] }
+        }
     }
 
     public func get(_ kind: ResourceKind, namespace: String, name: String) async throws -> Value? {

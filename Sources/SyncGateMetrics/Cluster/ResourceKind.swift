@@ -4,12 +4,15 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
     public var version: String
     public var kind: String
     public var plural: String
+    /// Only objects with these labels (`key=value`, comma-separated), like `kubectl -l`.
+    public var labelSelector: String?
 
-    public init(group: String, version: String, kind: String, plural: String) {
+    public init(group: String, version: String, kind: String, plural: String, labelSelector: String? = nil) {
         self.group = group
         self.version = version
         self.kind = kind
         self.plural = plural
+        self.labelSelector = labelSelector
     }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
@@ -22,7 +25,10 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
     public static let challenge = ResourceKind(group: "acme.cert-manager.io", version: "v1", kind: "Challenge", plural: "challenges")
     public static let httpRoute = ResourceKind(group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute", plural: "httproutes")
     public static let secret = ResourceKind(group: "", version: "v1", kind: "Secret", plural: "secrets")
+    /// The rollout journals (`syncgate-rollout-NAME` ConfigMaps the rollout engine keeps next to the Applications).
+    public static let rolloutJournal = ResourceKind(group: "", version: "v1", kind: "ConfigMap", plural: "configmaps",
+                                                    labelSelector: "app.kubernetes.io/managed-by=syncgate")
 
     /// What one collection lists in all namespaces (Secrets are read one by one, only those Certificates name).
-    public static let listed: [ResourceKind] = [.application, .certificate, .certificateRequest, .order, .challenge, .httpRoute]
+    public static let listed: [ResourceKind] = [.application, .certificate, .certificateRequest, .order, .challenge, .httpRoute, .rolloutJournal]
 }

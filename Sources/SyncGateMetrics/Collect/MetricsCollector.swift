@@ -61,6 +61,7 @@ public struct MetricsCollector: Sendable {
         observation.orders = objects(.order)
         observation.challenges = objects(.challenge)
         observation.httpRoutes = objects(.httpRoute)
+        observation.rolloutJournals = objects(.rolloutJournal)
 
         await readSecrets(into: &observation)
         if let probe { await probeEndpoints(probe, into: &observation) }

@@ -5,6 +5,7 @@ public enum MetricsModel {
             + AcmeFamilies(observation: observation, settings: settings).families()
             + ApplicationFamilies(observation: observation).families()
             + RateLimitFamilies(observation: observation, now: now, settings: settings).families()
+            + RolloutFamilies(observation: observation).families()
     }
 
     /// The collector's own health: when it last succeeded, how long it took, which reads failed.

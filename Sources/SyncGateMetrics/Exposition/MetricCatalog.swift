@@ -58,6 +58,20 @@ public enum MetricCatalog {
         "syncgate_application_gate", labels: ["namespace", "application", "gate", "result"],
         help: "Last gate results SyncGate recorded on the Application (syncgate.dev/gate-results): 1 per gate with its result (pass, blocked, failed, pending).")
 
+    // Rollouts (the journal ConfigMaps the rollout engine keeps).
+    public static let rolloutStatus = MetricDescriptor(
+        "syncgate_rollout_status", labels: ["namespace", "rollout", "status"],
+        help: "Status of each rollout from its journal, one series per status with value 1 for the current one: running, blocked, failed, timed-out, succeeded, waiting-for-promotion.")
+    public static let rolloutUpdated = MetricDescriptor(
+        "syncgate_rollout_updated_timestamp_seconds", labels: ["namespace", "rollout"],
+        help: "When the rollout's journal last changed, as a Unix timestamp.")
+    public static let rolloutStage = MetricDescriptor(
+        "syncgate_rollout_stage", labels: ["namespace", "rollout", "stage", "state"],
+        help: "1 per stage the rollout verified (state=\"verified\") or that `syncgate promote` released (state=\"promoted\").")
+    public static let rolloutStepsDone = MetricDescriptor(
+        "syncgate_rollout_gate_steps_done", labels: ["namespace", "rollout", "application", "gate"],
+        help: "Steps of the rollout finished per Application and gate (from the journal), e.g. one per hostname for the certificate gate.")
+
     // CA rate limits.
     public static let caRateLimitUsed = MetricDescriptor(
         "syncgate_ca_rate_limit_used", labels: ["issuer", "limit", "key"],
@@ -82,6 +96,7 @@ public enum MetricCatalog {
         endpointProbeSuccess, certificateSecretPlaceholder, certificateReady, certificateRenewalState, certificateFailedAttempts, certificateOrderStuck,
         acmeOrders, acmeChallenges, acmeSolverRoutes,
         applicationPaused, applicationPausedAt, applicationAutoSync, applicationGate,
+        rolloutStatus, rolloutUpdated, rolloutStage, rolloutStepsDone,
         caRateLimitUsed, caRateLimitLimit,
         collectorLastSuccess, collectorDuration, collectorErrors,
     ]
