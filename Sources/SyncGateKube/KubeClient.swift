@@ -187,6 +187,7 @@ public struct KubeClient: Sendable {
                                             retryAfter: response.retryAfterSeconds)
                 if let resource, case .forbidden(var s) = status {
                     if s.message.isEmpty { s.message = "cannot \(verb) \(resource.groupResource)" }
+                    s.resource = resource.groupResource
                     status = .forbidden(s)
                 }
                 if case .unauthorized = status, !refreshedCredentials, isRefreshable {

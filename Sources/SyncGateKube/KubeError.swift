@@ -13,6 +13,8 @@ public struct KubeStatus: Sendable, Equatable, CustomStringConvertible {
     public var causes: [String]
     /// `Retry-After` (seconds) or `details.retryAfterSeconds`.
     public var retryAfterSeconds: Int?
+    /// The resource as RBAC names it (`applications.argoproj.io`), when the client knows it.
+    public var resource: String = ""
 
     public init(code: Int, reason: String = "", message: String = "", verb: String = "", path: String = "",
                 causes: [String] = [], retryAfterSeconds: Int? = nil) {
@@ -136,7 +138,7 @@ public enum KubeError: Error, Sendable, CustomStringConvertible {
                 ? "precondition failed: \(s). The object changed since it was read; run the command again."
                 : "invalid: \(s)."
         case .forbidden(let s):
-            return "forbidden: \(s). Grant the '\(s.verb)' verb on this resource to the identity in use (see examples/rbac/)."
+            return "forbidden: \(s). Grant the '\(s.verb)' verb on \(s.resource.isEmpty ? "this resource" : s.resource) to the identity in use (see examples/rbac/)."
         case .unauthorized(let s):
             return "unauthorized: \(s). The credentials were rejected or expired: check the kubeconfig user (token, client certificate or exec plugin)."
         case .gone(let s):

@@ -51,6 +51,7 @@ extension KubeClient {
                 do {
                     var rv = resourceVersion
                     var failures = 0
+                    var refreshed = false
                     while !Task.isCancelled {
                         if rv == nil || rv == "" {
                             let list = try await self.list(resource, namespace: namespace, labelSelector: labelSelector)
@@ -62,7 +63,7 @@ extension KubeClient {
                             ("labelSelector", labelSelector), ("timeoutSeconds", String(serverTimeoutSeconds)),
                         ])
                         var request = HTTPRequest(method: "GET", path: path, timeoutSeconds: nil)
-                        let creds = try await self.credentials.credentials()
+                        let creds = try await self.credentials.credentials(refresh: refreshed && failures == 1)
                         request.bearerToken = creds.bearerToken
                         request.clientCertificatePEM = creds.clientCertificatePEM
                         request.clientKeyPEM = creds.clientKeyPEM
@@ -73,7 +74,10 @@ extension KubeClient {
                                 case .status(let code, let body):
                                     if code == 200 { failures = 0; continue }
                                     let error = KubeError.from(code: code, body: body, verb: "watch", path: path)
-                                    if case .gone = error { gone = true } else { throw error }
+                                    if case .gone = error { gone = true } else if case .unauthorized = error, !refreshed {
+                                        refreshed = true  // once: re-read the token file / re-run the plugin
+                                        throw KubeError.api(KubeStatus(code: 503, message: "retrying with fresh credentials"))
+                                    } else { throw error }
                                 case .line(let line):
                                     switch try WatchLine.decode(line, path: path) {
                                     case .event(let e):

@@ -68,7 +68,7 @@ import SyncGateCore
                 Issue.record("\(what) was allowed")
             } catch let e as KubeError {
                 guard case .forbidden(let s) = e else { Issue.record("\(what): expected 403, got \(e)"); continue }
-                #expect(!s.verb.isEmpty && "\(e)".contains("Grant the"), "\(what): \(e)")
+                #expect(!s.verb.isEmpty && !s.resource.isEmpty && "\(e)".contains("Grant the '\(s.verb)' verb on \(s.resource)"), "\(what): \(e)")
             }
         }
     }
