@@ -65,10 +65,7 @@ struct PlaceholderCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
-            abstract: "List placeholder Secrets and whether cert-manager has replaced them yet.")
-
-        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Look in every namespace (default).")
-        var allNamespaces = false
+            abstract: "List placeholder Secrets (every namespace, or -n NAMESPACE) and whether cert-manager has replaced them yet.")
 
         @OptionGroup var kube: KubeOptions
 
