@@ -81,38 +81,52 @@ import Testing
         return nil
     }
 
-    /// The Debian package owning a file (merged /usr: try both spellings), or nil.
-    static func owner(of path: String) throws -> String? {
-        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map {
-            $0.hasPrefix("/") ? $0 : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent($0)
-        }
-        var candidates = [path] + (resolved.map { [$0] } ?? [])
-        for c in candidates where c.hasPrefix("/usr/lib/") { candidates.append(String(c.dropFirst(4))) }
-        for c in candidates where c.hasPrefix("/lib") { candidates.append("/usr" + c) }
-        for c in candidates {
-            guard let run = try RepoFiles.run("dpkg", ["-S", c]), run.status == 0 else { continue }
-            // "libcurl4:amd64: /usr/lib/x86_64-linux-gnu/libcurl.so.4"
-            if let first = run.stdout.split(separator: "\n").first, let colon = first.range(of: ": ") {
-                return String(first[..<colon.lowerBound].split(separator: ":")[0])
+    /// The Debian package owning each file (merged /usr: both spellings are asked), in one `dpkg -S` call.
+    static func owners(of paths: [String]) throws -> [String: String] {
+        var spellings: [String: [String]] = [:]  // path -> candidates
+        for path in paths {
+            var candidates = [path]
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                candidates.append(target.hasPrefix("/") ? target : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target))
             }
+            for c in candidates where c.hasPrefix("/usr/lib/") { candidates.append(String(c.dropFirst(4))) }
+            for c in candidates where c.hasPrefix("/lib") { candidates.append("/usr" + c) }
+            spellings[path] = candidates
         }
-        return nil
+        let all = Array(Set(spellings.values.joined())).sorted()
+        guard !all.isEmpty, let run = try RepoFiles.run("dpkg", ["-S"] + all) else { return [:] }
+        // "libcurl4:amd64: /usr/lib/x86_64-linux-gnu/libcurl.so.4" (dpkg exits 1 when some spelling is unknown)
+        var byFile: [String: String] = [:]
+        for line in run.stdout.split(separator: "\n") {
+            guard let separator = line.range(of: ": /") else { continue }
+            let packages = line[..<separator.lowerBound].split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces).split(separator: ":")[0]) }
+            byFile[String(line[line.index(after: separator.lowerBound)...]).trimmingCharacters(in: .whitespaces)] = packages.first
+        }
+        var out: [String: String] = [:]
+        for (path, candidates) in spellings {
+            if let owner = candidates.lazy.compactMap({ byFile[$0] }).first { out[path] = owner }
+        }
+        return out
     }
 
-    /// The packages and everything they depend on (Depends and Pre-Depends, recursively, as installed here).
+    /// The packages and everything they depend on (Depends and Pre-Depends, recursively, as installed here),
+    /// one `dpkg-query` call per level.
     static func closure(of packages: [String]) throws -> Set<String> {
         var seen = Set<String>()
-        var queue = packages
-        while let p = queue.popLast() {
-            guard seen.insert(p).inserted else { continue }
-            guard let run = try RepoFiles.run("dpkg-query", ["-W", "-f=${Depends}, ${Pre-Depends}\n${Provides}", p]), run.status == 0 else { continue }
-            let depends = run.stdout.split(separator: "\n").first.map(String.init) ?? ""
-            for clause in depends.split(separator: ",") {
-                for alternative in clause.split(separator: "|") {
-                    let name = alternative.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map { String($0.split(separator: ":")[0]) }
-                    if let name, !name.isEmpty { queue.append(name) }
+        var level = Set(packages)
+        while !level.isEmpty {
+            seen.formUnion(level)
+            guard let run = try RepoFiles.run("dpkg-query", ["-W", "-f=${Depends}, ${Pre-Depends}\n"] + level.sorted()) else { break }
+            var next = Set<String>()
+            for line in run.stdout.split(separator: "\n") {
+                for clause in line.split(separator: ",") {
+                    for alternative in clause.split(separator: "|") {
+                        if let name = alternative.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map({ String($0.split(separator: ":")[0]) }),
+                           !name.isEmpty, !seen.contains(name) { next.insert(name) }
+                    }
                 }
             }
+            level = next
         }
         return seen
     }
@@ -128,7 +142,7 @@ import Testing
         }
         let runtime = try #require(try Self.stages().last).aptPackages
         let covered = try Self.closure(of: runtime)
-        var needed: [String: String] = [:]  // library -> owning package
+        var paths: [String] = []
         for line in ldd.stdout.split(separator: "\n") {
             let text = line.trimmingCharacters(in: .whitespaces)
             #expect(!text.contains("not found"), "\(binary): \(text)")
@@ -139,8 +153,12 @@ import Testing
             } else {
                 path = String(text.split(separator: " ").first ?? "")
             }
-            guard path.hasPrefix("/") else { continue }  // linux-vdso
-            if let package = try Self.owner(of: path) {
+            if path.hasPrefix("/") { paths.append(path) }  // not linux-vdso
+        }
+        let owners = try Self.owners(of: paths)
+        var needed: [String: String] = [:]  // library -> owning package
+        for path in paths {
+            if let package = owners[path] {
                 needed[(path as NSString).lastPathComponent] = package
             } else {
                 // Not from a Debian package: only the Swift runtime may be (static in the image: --static-swift-stdlib).
@@ -151,6 +169,8 @@ import Testing
         #expect(needed["libcurl.so.4"] == "libcurl4")
         #expect(needed.keys.contains { $0.hasPrefix("libssl.so.3") } || needed.keys.contains { $0.hasPrefix("libcrypto.so.3") })
         #expect(needed["libyaml-0.so.2"] == "libyaml-0-2")
+        // The check has teeth: without libyaml-0-2 in the list nothing else would pull it in.
+        #expect(!(try Self.closure(of: runtime.filter { $0 != "libyaml-0-2" })).contains("libyaml-0-2"))
         for (library, package) in needed.sorted(by: { $0.key < $1.key }) {
             #expect(covered.contains(package), "\(library) comes from \(package), which the runtime stage does not install (directly or as a dependency of \(runtime.joined(separator: " ")))")
         }
