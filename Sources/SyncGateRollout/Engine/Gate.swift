@@ -4,27 +4,34 @@ public enum GateKind: Int, Sendable, Comparable, CaseIterable, CustomStringConve
     case lease = 0
     /// DNS resolves to the ingress, backend Service/Deployment exist, images exist, issuer exists and is the stage's.
     case prerequisites = 1
-    /// The manual gate between stages (`syncgate promote --to STAGE`).
-    case promotion = 3
     /// The listener's TLS Secret exists, or a placeholder is created.
-    case secret = 4
+    case secret = 2
+    /// Hold auto-sync on Applications of later stages (paused with the reason) so Argo CD cannot sync them
+    /// before the earlier stage is verified.
+    case hold = 3
+    /// The manual gate between stages (`syncgate promote --to STAGE`).
+    case promotion = 4
+    /// The Application's stage has started: restore the auto-sync a hold paused.
+    case release = 5
     /// Listener `Programmed` and `ResolvedRefs`; the Gateway as a whole still `Programmed`.
-    case listener = 5
-    /// Trigger the Argo CD sync through the Application's `operation` and wait for it.
-    case sync = 6
+    case listener = 6
+    /// Trigger the Argo CD sync through the Application's `operation`.
+    case sync = 7
     /// Certificate `Ready`, watching for early failure.
-    case certificate = 7
+    case certificate = 8
     /// What is served: leaf equals the Secret, covers the host, chains to the stage's trust, valid long enough.
-    case verify = 8
+    case verify = 9
     /// Keep verifying every host of the stage for the soak time.
-    case soak = 9
+    case soak = 10
     /// The stage is verified: record it (the next stage may start).
-    case stageVerified = 10
+    case stageVerified = 11
 
     public var description: String {
         switch self {
         case .lease: return "lease"
         case .prerequisites: return "prerequisites"
+        case .hold: return "hold"
+        case .release: return "release"
         case .promotion: return "promotion"
         case .secret: return "secret"
         case .listener: return "listener"
@@ -39,7 +46,7 @@ public enum GateKind: Int, Sendable, Comparable, CaseIterable, CustomStringConve
     public static func < (a: GateKind, b: GateKind) -> Bool { a.rawValue < b.rawValue }
 
     /// Pure checks are re-run when a journal is resumed (the world may have changed); actions are skipped once done.
-    public var isCheck: Bool { self == .prerequisites || self == .listener || self == .verify }
+    public var isCheck: Bool { self == .prerequisites || self == .listener || self == .verify || self == .hold }
 }
 
 /// Why a gate failed, which decides the exit code (DESIGN §2).
@@ -53,7 +60,7 @@ public enum FailureClass: String, Sendable, Equatable {
     /// Another run holds the Application, or the API failed beyond retries; exit 1 or 4 as stated.
     case internalError = "internal-error"
 
-    public var exitCode: ExitCode {
+    public var exitCode: RolloutExitCode {
         switch self {
         case .blocked: return .blocked
         case .verificationFailed: return .verificationFailed
@@ -64,13 +71,13 @@ public enum FailureClass: String, Sendable, Equatable {
 }
 
 /// The exit codes of every command.
-public enum ExitCode: Int32, Sendable, Comparable {
+public enum RolloutExitCode: Int32, Sendable, Comparable {
     case success = 0
     case internalError = 1
     case blocked = 2
     case verificationFailed = 3
     case timedOut = 4
-    public static func < (a: ExitCode, b: ExitCode) -> Bool { a.rawValue < b.rawValue }
+    public static func < (a: RolloutExitCode, b: RolloutExitCode) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// A failed gate: which gate, which object, what evidence, what to do.

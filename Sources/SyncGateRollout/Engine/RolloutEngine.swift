@@ -45,7 +45,7 @@ public actor RolloutEngine {
         let started = env.clock.now
         emit(.runStarted, message: "\(options.mode.rawValue) \(options.rolloutName): \(plan.applications.count) Applications in \(plan.stages.count) stages, \(steps.count) steps")
         for n in plan.notes { note(n) }
-        var exit = ExitCode.success
+        var exit = RolloutExitCode.success
         var headline = "every gate passed"
         do {
             (exit, headline) = try await loop()
@@ -84,7 +84,7 @@ public actor RolloutEngine {
         }
     }
 
-    private func loop() async throws -> (ExitCode, String) {
+    private func loop() async throws -> (RolloutExitCode, String) {
         var preflightFailed = false
         var journalOpen = false
         for step in steps {
@@ -147,6 +147,8 @@ public actor RolloutEngine {
         case .lease: return try await leaseGate(step)
         case .prerequisites: return try await prerequisiteGate(step)
         case .promotion: return try await promotionGate(step)
+        case .hold: return try await holdGate(step)
+        case .release: return try await releaseGate(step)
         case .secret: return try await secretGate(step)
         case .listener: return try await listenerGate(step)
         case .sync: return try await syncGate(step)
@@ -205,6 +207,32 @@ public actor RolloutEngine {
             return .passed("\(chain.host) resolves to \(dns.addresses.joined(separator: ", ")); backend, images and issuer present")
         }
         return .failed(found.map { (app, $0) })
+    }
+
+    static let holdPrefix = "held by syncgate rollout"
+
+    private func holdGate(_ step: Step) async throws -> Outcome {
+        guard let app = step.application else { return .passed("no Application") }
+        if failures.contains(where: { $0.application == app }) {
+            return .passed("not held: it is paused with its failure reasons instead")
+        }
+        guard let index = policy.stageIndex(named: step.stage), index > 0 else { return .passed("first stage") }
+        let previous = policy.stages[index - 1].name
+        let reason = "\(Self.holdPrefix) \(options.rolloutName) until stage \(previous) is verified (\(env.runID)); `syncgate rollout` releases it"
+        let outcome = try await env.autoSync.pause(app, reason: reason)
+        emit(.paused, step, message: "\(outcome): \(reason)")
+        return .passed("auto-sync held (\(outcome))")
+    }
+
+    private func releaseGate(_ step: Step) async throws -> Outcome {
+        guard let app = step.application else { return .passed("no Application") }
+        let live = try await env.cluster.get(.applications, namespace: app.namespace, name: app.name)
+        let reason = live?[path: "metadata", "annotations", AutoSyncAnnotation.reason]?.scalarText ?? ""
+        guard reason.hasPrefix(Self.holdPrefix) else {
+            return .passed(reason.isEmpty ? "not held" : "paused for another reason, left paused: \(reason)")
+        }
+        let outcome = try await env.autoSync.resume(app)
+        return .passed("hold released: \(outcome)")
     }
 
     private func promotionGate(_ step: Step) async throws -> Outcome {
@@ -560,6 +588,8 @@ public actor RolloutEngine {
         case .lease: return "taking the Lease"
         case .prerequisites: return "checking DNS, backend, images and issuer for \(step.host ?? "")"
         case .promotion: return "checking that \(step.stage) was promoted"
+        case .hold: return "holding auto-sync until the earlier stage is verified"
+        case .release: return "releasing the hold on auto-sync"
         case .secret: return "checking the TLS Secret"
         case .listener: return "waiting for the listener and its Gateway to be Programmed"
         case .sync: return "requesting the Argo CD sync"

@@ -35,6 +35,7 @@ public enum RolloutPlanner {
         var notes: [String] = []
         var stages: [(Stage, [RolloutApplication])] = []
         var steps: [Step] = []
+        let firstSelected = policy.stages.indices.first { !byStage[$0].isEmpty } ?? 0
         for (si, stage) in policy.stages.enumerated() {
             if let only, stage.name != only { continue }
             let (ordered, cycleNote) = dependencyOrder(byStage[si])
@@ -50,6 +51,10 @@ public enum RolloutPlanner {
                     Step(phase: phase, stageIndex: si, stage: stage.name, appOrder: ai, application: id, gate: gate, object: object, host: host)
                 }
                 steps.append(step(0, .lease, "lease:\(id.namespace)/syncgate-\(id.name)"))
+                if only == nil, si > firstSelected {
+                    steps.append(step(1, .hold, "application:\(id.id)"))
+                    steps.append(step(2, .release, "application:\(id.id)"))
+                }
                 var seenSecrets = Set<String>(), seenListeners = Set<String>(), seenCerts = Set<String>()
                 for chain in app.hosts {
                     steps.append(step(1, .prerequisites, "dns:\(chain.host)", host: chain.host))

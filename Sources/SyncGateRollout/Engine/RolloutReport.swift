@@ -11,7 +11,7 @@ public struct RolloutFailure: Sendable, Equatable {
 public struct RolloutReport: Sendable {
     public var rollout: String
     public var runID: String
-    public var exitCode: ExitCode
+    public var exitCode: RolloutExitCode
     public var headline: String
     public var failures: [RolloutFailure]
     /// Application id -> outcome of the pause (`paused`, `already paused`, or the error).
