@@ -31,7 +31,7 @@ public enum DNSRecord: Sendable, Hashable {
 }
 
 /// A zone for dnsmasq: names under `domains` that have no record answer NXDOMAIN (dnsmasq `local=/d/`); names
-/// outside every domain answer REFUSED; names under `brokenDomains` are forwarded to a dead upstream (SERVFAIL).
+/// outside every domain answer REFUSED; names under `brokenDomains` are forwarded to an upstream that answers SERVFAIL.
 public struct DNSZone: Sendable {
     public var domains: [String]
     public var records: [DNSRecord]
@@ -63,12 +63,14 @@ public final class DnsmasqServer: Sendable {
     public var address: String { "127.0.0.1:\(port)" }
     public let process: ManagedProcess
     private let directory: TemporaryDirectory
+    private let upstream: FixedRcodeDNSServer?
 
-    private init(port: Int, zone: DNSZone, process: ManagedProcess, directory: TemporaryDirectory) {
+    private init(port: Int, zone: DNSZone, process: ManagedProcess, directory: TemporaryDirectory, upstream: FixedRcodeDNSServer?) {
         self.port = port
         self.zone = zone
         self.process = process
         self.directory = directory
+        self.upstream = upstream
     }
 
     public static func start(zone: DNSZone) async throws -> DnsmasqServer {
@@ -77,17 +79,18 @@ public final class DnsmasqServer: Sendable {
         for _ in 0..<3 {
             let directory = try TemporaryDirectory(prefix: "dnsmasq")
             let port = try Loopback.freePort()
-            let deadUpstream = try Loopback.freePort()
-            let config = try directory.write("dnsmasq.conf", zone.configuration(port: port, deadUpstreamPort: deadUpstream))
+            let upstream = zone.brokenDomains.isEmpty ? nil : try FixedRcodeDNSServer(rcode: 2)
+            let config = try directory.write("dnsmasq.conf", zone.configuration(port: port, deadUpstreamPort: upstream?.port ?? 9))
             let process = try ManagedProcess(
                 executable: binary,
                 arguments: ["--keep-in-foreground", "--conf-file=\(config)", "--pid-file="],
                 logPath: directory.file("dnsmasq.log"))
             do {
                 try await Loopback.waitForTCP(port: port, timeout: 10, process: process, what: "dnsmasq")
-                return DnsmasqServer(port: port, zone: zone, process: process, directory: directory)
+                return DnsmasqServer(port: port, zone: zone, process: process, directory: directory, upstream: upstream)
             } catch {
                 process.stop()
+                upstream?.stop()
                 directory.remove()
                 lastError = error
             }
@@ -97,6 +100,7 @@ public final class DnsmasqServer: Sendable {
 
     public func stop() {
         process.stop()
+        upstream?.stop()
         directory.remove()
     }
 }
