@@ -80,13 +80,14 @@ public final class DockerRegistryServer: Sendable {
 
     private static func startFront(_ auth: RegistryTokenAuth, backendPort: Int, directory: TemporaryDirectory) async throws -> NginxServer {
         let htpasswd = try directory.write("htpasswd", "\(auth.username):{PLAIN}\(auth.password)\n")
+        let tokenFile = try directory.write("token.json", #"{"token":"\#(auth.token)","access_token":"\#(auth.token)","expires_in":300}"#)
         let frontPort = try Loopback.freePort()
         let realm = "http://127.0.0.1:\(frontPort)/token"
         let challenge = "'Bearer realm=\"\(realm)\",service=\"syncgate-test\",scope=\"repository:$repo:pull\"'"
         let configuration = NginxConfiguration(httpLocations: [
+            // A static file (content phase), not `return` (rewrite phase, which would skip auth_basic).
             HTTPLocation("/token", modifier: "=", .directives("""
-                auth_basic "syncgate-test"; auth_basic_user_file \(htpasswd); default_type application/json;
-                return 200 '{"token":"\(auth.token)","access_token":"\(auth.token)","expires_in":300}';
+                auth_basic "syncgate-test"; auth_basic_user_file \(htpasswd); default_type application/json; alias \(tokenFile);
                 """)),
             HTTPLocation("^/v2/(?<repo>.+)/(manifests|blobs|tags)/", modifier: "~", .directives("""
                 if ($http_authorization != "Bearer \(auth.token)") {
