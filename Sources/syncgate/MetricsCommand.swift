@@ -42,14 +42,13 @@ struct MetricsCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read objects from a YAML/JSON file (kubectl get … -o yaml) instead of the cluster.", valueName: "FILE"))
     var snapshot: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster).", valueName: "FILE"))
-    var kubeconfig: String?
-
-    @Option(name: .long, help: "kubeconfig context.")
-    var context: String?
+    @OptionGroup var kube: KubeOptions
 
     @Option(name: .customLong("stuck-order-after"), help: "Seconds after which a pending ACME Order counts as stuck.")
     var stuckOrderAfter: Double = 3_600
+
+    @Option(name: .customLong("journal-namespace"), help: "Namespace of the rollout journals (syncgate-rollout-* ConfigMaps); '*' for every namespace.")
+    var journalNamespace: String = "argocd"
 
     func validate() throws {
         if interval < 1 { throw ValidationError("--interval must be at least 1 second, not \(interval)") }
@@ -57,8 +56,8 @@ struct MetricsCommand: AsyncParsableCommand {
             throw ValidationError("--listen \(listen): expected ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9464 or 0.0.0.0:9464")
         }
         if once && listen != nil { throw ValidationError("--once collects a single time and exits: it cannot also --listen") }
-        if !snapshot.isEmpty && (kubeconfig != nil || context != nil) {
-            throw ValidationError("--snapshot reads objects from files: --kubeconfig and --context do not apply")
+        if !snapshot.isEmpty && (kube.kubeconfig != nil || kube.context != nil || kube.inCluster) {
+            throw ValidationError("--snapshot reads objects from files: --kubeconfig, --context and --in-cluster do not apply")
         }
     }
 
@@ -73,6 +72,7 @@ struct MetricsCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = MetricsSettings()
         settings.stuckOrderAfter = stuckOrderAfter
+        settings.journalNamespace = journalNamespace == "*" ? nil : journalNamespace
         let collector = MetricsCollector(reader: try reader(), probe: nil, settings: settings)
         let writer = textfile.map(TextfileWriter.init(path:))
         if let warning = writer?.warning { FileHandle.standardError.write(Data("syncgate metrics: warning: \(warning)\n".utf8)) }
@@ -125,9 +125,7 @@ struct MetricsCommand: AsyncParsableCommand {
             return SnapshotClusterReader(objects: objects)
         }
         do {
-            let configuration = try ClientConfiguration.load(KubeConfigOptions(kubeconfig: kubeconfig, context: context))
-            for warning in configuration.warnings { FileHandle.standardError.write(Data("syncgate metrics: warning: \(warning)\n".utf8)) }
-            return KubeClusterReader(client: KubeClient(configuration: configuration))
+            return KubeClusterReader(client: try kube.makeClient())
         } catch {
             throw ValidationError("no cluster access: \(error) (pass --kubeconfig, set KUBECONFIG, run in a Pod, or use --snapshot FILE)")
         }

@@ -35,6 +35,7 @@ enum BuiltinKinds {
             v[path: "spec", "pipelineRef"] == nil && v[path: "spec", "pipelineSpec"] == nil ? ["spec needs pipelineRef or pipelineSpec"] : []
         }),
         "monitoring.coreos.com/v1|PrometheusRule": Shape(required: ["spec.groups[].name", "spec.groups[].rules[].expr"], check: prometheusRules),
+        "monitoring.coreos.com/v1|ServiceMonitor": Shape(required: ["spec.selector", "spec.endpoints[]"]),
         "syncgate.dev/v1alpha1|SyncGatePolicy": Shape(required: []),
     ]
 

@@ -39,7 +39,8 @@ public struct SnapshotClusterReader: ClusterReader {
     }
 
     public func list(_ kind: ResourceKind) async throws -> [Value] {
-        let all = objects[Self.key(apiVersion: kind.apiVersion, kind: kind.kind)] ?? []
+        var all = objects[Self.key(apiVersion: kind.apiVersion, kind: kind.kind)] ?? []
+        if let namespace = kind.namespace { all = all.filter { $0[path: "metadata", "namespace"]?.string == namespace } }
         guard let selector = kind.labelSelector else { return all }
         let wanted = selector.split(separator: ",").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
         return all.filter { object in

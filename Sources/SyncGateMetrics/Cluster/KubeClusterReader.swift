@@ -13,7 +13,7 @@ public struct KubeClusterReader: ClusterReader {
     public func list(_ kind: ResourceKind) async throws -> [Value] {
         for version in [kind.version] + (Self.fallbackVersions[kind.description] ?? []) {
             do {
-                return try await client.list(resource(kind, version: version), namespace: nil, labelSelector: kind.labelSelector).items
+                return try await client.list(resource(kind, version: version), namespace: kind.namespace, labelSelector: kind.labelSelector).items
             } catch KubeError.notFound {
                 continue  // the CRD (or this version of it) is not installed: nothing to list
             }

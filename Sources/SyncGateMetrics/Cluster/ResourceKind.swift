@@ -6,13 +6,23 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
     public var plural: String
     /// Only objects with these labels (`key=value`, comma-separated), like `kubectl -l`.
     public var labelSelector: String?
+    /// Only this namespace (nil: all namespaces).
+    public var namespace: String?
 
-    public init(group: String, version: String, kind: String, plural: String, labelSelector: String? = nil) {
+    public init(group: String, version: String, kind: String, plural: String, labelSelector: String? = nil, namespace: String? = nil) {
         self.group = group
         self.version = version
         self.kind = kind
         self.plural = plural
         self.labelSelector = labelSelector
+        self.namespace = namespace
+    }
+
+    /// The same kind, listed in one namespace only.
+    public func scoped(to namespace: String?) -> ResourceKind {
+        var copy = self
+        copy.namespace = namespace
+        return copy
     }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }

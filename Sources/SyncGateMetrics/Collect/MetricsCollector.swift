@@ -36,10 +36,12 @@ public struct MetricsCollector: Sendable {
     public func observe() async -> ClusterObservation {
         var observation = ClusterObservation()
         let reader = self.reader
+        let journalNamespace = settings.journalNamespace
         let lists = await withTaskGroup(of: (ResourceKind, Result<[Value], EvidenceError>).self) { group in
             for kind in ResourceKind.listed {
                 group.addTask {
-                    do { return (kind, .success(try await reader.list(kind))) }
+                    let scoped = kind == .rolloutJournal ? kind.scoped(to: journalNamespace) : kind
+                    do { return (kind, .success(try await reader.list(scoped))) }
                     catch { return (kind, .failure(EvidenceError("\(error)"))) }
                 }
             }

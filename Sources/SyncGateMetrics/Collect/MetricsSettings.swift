@@ -6,6 +6,8 @@ public struct MetricsSettings: Sendable, Equatable {
     public var solverRoutePrefix = "cm-acme-http-solver-"
     /// The CA's rate limits (Let's Encrypt's published values by default).
     public var rateLimits = RateLimits.letsEncrypt
+    /// Where the rollout engine keeps its journals (nil: every namespace, which needs cluster-wide ConfigMap list).
+    public var journalNamespace: String? = "argocd"
 
     public init() {}
 }
