@@ -48,6 +48,8 @@ let package = Package(
 
         // Benchmarks (DESIGN §7): `swift run -c release syncgate-bench …`; not tests.
         .executableTarget(name: "syncgate-bench", dependencies: ["SyncGateCore", "CYAML"]),
+        // `syncgate check --only dns,tls` on 500 hosts (one nginx, one dnsmasq) vs a sequential dig + openssl loop.
+        .executableTarget(name: "syncgate-check-bench", dependencies: ["SyncGateProbes", "SyncGateTestSupport", "SyncGateX509"]),
         // Starts the real servers the integration tests need (dnsmasq, nginx, docker-registry, pebble) on 127.0.0.1.
         .target(name: "SyncGateTestSupport", dependencies: ["SyncGateX509"]),
 

@@ -65,18 +65,22 @@ public struct CheckRunner: Sendable {
         case .http01(let host):
             let clock = Stopwatch()
             guard let address = await connectAddress(for: host) else {
-                return ProbeResult(.fail, "\(host) does not resolve and no ingress address is configured", durationMilliseconds: clock.milliseconds)
+                return ProbeResult(.unknown, CheckRunner.noAddress(host), durationMilliseconds: clock.milliseconds)
             }
             return await http.probeChallengePath(host: host, ingressAddress: address, port: configuration.httpPort)
         case let .servedTLS(host, secret):
             let clock = Stopwatch()
             guard let address = await connectAddress(for: host) else {
-                return ProbeResult(.fail, "\(host) does not resolve and no ingress address is configured", durationMilliseconds: clock.milliseconds)
+                return ProbeResult(.unknown, CheckRunner.noAddress(host), durationMilliseconds: clock.milliseconds)
             }
             return await tls.check(host: host, address: address, port: configuration.tlsPort, secret: secret)
         case .acmeDirectory(let url):
             return await acme.checkDirectory(url: url)
         }
+    }
+
+    static func noAddress(_ host: String) -> String {
+        "no address to connect to: no ingress configured (--ingress-address, or ingress.addresses in syncgate.yaml) and \(host) has no A/AAAA"
     }
 
     /// The first ingress address (literal, or of the first ingress hostname), else the host's own address.

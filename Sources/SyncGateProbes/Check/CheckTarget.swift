@@ -46,4 +46,8 @@ public struct CheckTarget: Sendable {
 public struct CheckOutcome: Sendable {
     public let target: CheckTarget
     public let result: ProbeResult
+    public init(target: CheckTarget, result: ProbeResult) {
+        self.target = target
+        self.result = result
+    }
 }
