@@ -52,7 +52,9 @@ extension KubeClient {
                     var rv = resourceVersion
                     var failures = 0
                     var refreshed = false
+                    var emptyStreams = 0
                     while !Task.isCancelled {
+                        await Task.yield()  // fairness: never monopolise a cooperative thread between reconnects
                         if rv == nil || rv == "" {
                             let list = try await self.list(resource, namespace: namespace, labelSelector: labelSelector)
                             continuation.yield(.relisted(items: list.items, resourceVersion: list.resourceVersion))
@@ -69,6 +71,7 @@ extension KubeClient {
                         request.clientKeyPEM = creds.clientKeyPEM
                         do {
                             var gone = false
+                            var events = 0
                             for try await item in self.transport.stream(request) {
                                 switch item {
                                 case .status(let code, let body):
@@ -87,6 +90,7 @@ extension KubeClient {
                                         case .bookmark(let v): if !v.isEmpty { rv = v }
                                         case .relisted: break
                                         }
+                                        events += 1
                                         continuation.yield(e)
                                     case .error(let status):
                                         if status.code == 410 { gone = true } else { throw KubeError.from(code: status.code, body: [], verb: "watch", path: path) }
@@ -95,6 +99,14 @@ extension KubeClient {
                                 if gone { break }
                             }
                             if gone { rv = nil }
+                            // A stream that ends without a single event (a proxy closing it at once) must not
+                            // turn into a hot reconnect loop: back off, bounded.
+                            if events == 0 && !gone {
+                                emptyStreams += 1
+                                try await self.retry.sleep(self.retry.delay(afterAttempt: min(emptyStreams, 6), retryAfter: nil))
+                            } else {
+                                emptyStreams = 0
+                            }
                         } catch let error where RetryPolicy.isTransient(error) {
                             failures += 1
                             if failures > maxReconnects { throw error }

@@ -167,3 +167,26 @@ import SyncGateCore
         #expect(throws: JSONPatchError.self) { try JSONPatchOperation.apply([.add("/no/parent", .null)], to: doc) }
     }
 }
+
+@Suite struct WatchCredentialTests {
+    @Test func watchRefreshesCredentialsOnceAfter401() async throws {
+        let s = try Scratch()
+        let tokenPath = try s.write("token", "old")
+        let t = ScriptedTransport { req, _ in
+            if !req.path.contains("watch=1") { return ok(#"{"metadata":{"resourceVersion":"5"},"items":[]}"#) }
+            if req.bearerToken != "new" { return status(401, "Unauthorized", "token expired") }
+            return ok(#"{"type":"ADDED","object":{"metadata":{"name":"x","resourceVersion":"6"}}}"#)
+        }
+        let client = testClient(t, auth: .tokenFile(path: tokenPath))
+        _ = try await client.credentials.credentials()  // "old" is cached
+        try s.write("token", "new")  // rotated; only a refresh re-reads it
+        var got: [String] = []
+        for try await e in client.watch(.secrets, namespace: "pay") {
+            if case .relisted = e { continue }
+            if case .added(let o) = e { got.append(o[path: "metadata", "name"]?.string ?? "") }
+            break
+        }
+        #expect(got == ["x"])
+        #expect(Array(t.requests.filter { $0.path.contains("watch=1") }.map(\.bearerToken).prefix(2)) == ["old", "new"])
+    }
+}
