@@ -40,7 +40,13 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let renderer: any SourceRenderer = noRender ? NoSourceRenderer() : ProcessSourceRenderer(timeoutSeconds: renderTimeout)
-        let options = PlanOptions(repoURL: repoURL, policyFile: policy, renderer: renderer)
+        var options = PlanOptions(repoURL: repoURL, policyFile: policy, renderer: renderer)
+        if ProcessInfo.processInfo.environment["SYNCGATE_PROFILE"] != nil {
+            let start = Date()
+            options.onPhase = { phase in
+                FileHandle.standardError.write(Data(String(format: "syncgate: %-9@ %.3f s\n", phase, Date().timeIntervalSince(start)).utf8))
+            }
+        }
         let plan: Plan
         do {
             plan = try Planner(options: options).plan(repo: repo)
@@ -49,6 +55,7 @@ struct PlanCommand: ParsableCommand {
             throw ExitCode(1)
         }
         try output.write(output.renderer.render(plan))
+        options.onPhase?("render")
         if plan.exitCode != 0 { throw ExitCode(plan.exitCode) }
     }
 }

@@ -1,46 +1,59 @@
-/// Strongly connected components (Tarjan, iterative: no recursion, never loops). Returns the components that
-/// are cycles (more than one member), each sorted, sorted by first member.
+/// Strongly connected components (Tarjan, iterative over integer indices: no recursion, never loops).
+/// Returns the components that are cycles (more than one member), each sorted, sorted by first member.
 public enum Cycles {
     public static func find(nodes: [String], successors: [String: [String]]) -> [[String]] {
-        var index = 0
-        var indices: [String: Int] = [:]
-        var lowlink: [String: Int] = [:]
-        var onStack: Set<String> = []
-        var stack: [String] = []
-        var result: [[String]] = []
+        let names = nodes.sorted()
+        var index: [String: Int] = [:]
+        index.reserveCapacity(names.count)
+        for (i, n) in names.enumerated() { index[n] = i }
+        var adjacency = [[Int]](repeating: [], count: names.count)
+        for (from, tos) in successors {
+            guard let f = index[from] else { continue }
+            adjacency[f] = tos.compactMap { index[$0] }
+        }
+        return find(count: names.count, adjacency: adjacency).map { $0.map { names[$0] }.sorted() }.sorted { $0[0] < $1[0] }
+    }
 
-        for start in nodes.sorted() where indices[start] == nil {
-            // Each frame: node and position in its successor list.
-            var work: [(String, Int)] = [(start, 0)]
-            indices[start] = index; lowlink[start] = index; index += 1
-            stack.append(start); onStack.insert(start)
+    /// Components (of more than one node) of a graph over `0..<count`.
+    public static func find(count: Int, adjacency: [[Int]]) -> [[Int]] {
+        var order = [Int](repeating: -1, count: count)
+        var low = [Int](repeating: 0, count: count)
+        var onStack = [Bool](repeating: false, count: count)
+        var stack: [Int] = []
+        var next = 0
+        var result: [[Int]] = []
+        var work: [(Int, Int)] = []
+        for start in 0..<count where order[start] < 0 {
+            order[start] = next; low[start] = next; next += 1
+            stack.append(start); onStack[start] = true
+            work.append((start, 0))
             while let (v, i) = work.last {
-                let next = successors[v] ?? []
-                if i < next.count {
+                let succ = adjacency[v]
+                if i < succ.count {
                     work[work.count - 1].1 = i + 1
-                    let w = next[i]
-                    if indices[w] == nil {
-                        indices[w] = index; lowlink[w] = index; index += 1
-                        stack.append(w); onStack.insert(w)
+                    let w = succ[i]
+                    if order[w] < 0 {
+                        order[w] = next; low[w] = next; next += 1
+                        stack.append(w); onStack[w] = true
                         work.append((w, 0))
-                    } else if onStack.contains(w) {
-                        lowlink[v] = min(lowlink[v]!, indices[w]!)
+                    } else if onStack[w] {
+                        low[v] = min(low[v], order[w])
                     }
                 } else {
                     work.removeLast()
-                    if let (parent, _) = work.last { lowlink[parent] = min(lowlink[parent]!, lowlink[v]!) }
-                    if lowlink[v] == indices[v] {
-                        var component: [String] = []
+                    if let (parent, _) = work.last { low[parent] = min(low[parent], low[v]) }
+                    if low[v] == order[v] {
+                        var component: [Int] = []
                         while let w = stack.popLast() {
-                            onStack.remove(w)
+                            onStack[w] = false
                             component.append(w)
                             if w == v { break }
                         }
-                        if component.count > 1 { result.append(component.sorted()) }
+                        if component.count > 1 { result.append(component) }
                     }
                 }
             }
         }
-        return result.sorted { $0[0] < $1[0] }
+        return result
     }
 }

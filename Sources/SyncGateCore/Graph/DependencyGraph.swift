@@ -7,12 +7,16 @@ public struct DependencyGraph: Sendable {
     /// Certificates that write a Secret (secret id -> certificate ids). Not an ordering edge: the Secret a
     /// Certificate writes exists only after issuance.
     public private(set) var writers: [String: [String]] = [:]
+    /// Set by `finish()`: edges are sorted, node ids listed in order.
+    private var isFinished = false
+    private var nodeOrder: [String] = []
 
     struct EdgeKey: Hashable { var from: String, to: String, kind: EdgeKind }
 
     public init() {}
 
     public mutating func add(_ node: Node) {
+        if nodes[node.id] == nil { isFinished = false }
         if let existing = nodes[node.id] {
             if !existing.declared && node.declared { nodes[node.id] = node }
         } else {
@@ -22,6 +26,7 @@ public struct DependencyGraph: Sendable {
 
     public mutating func connect(_ edge: Edge) {
         guard edge.from != edge.to else { return }
+        isFinished = false
         if edgeKeys.insert(EdgeKey(from: edge.from, to: edge.to, kind: edge.kind)).inserted { edges.append(edge) }
     }
 
@@ -31,23 +36,52 @@ public struct DependencyGraph: Sendable {
 
     public func node(_ id: String) -> Node? { nodes[id] }
 
+    /// Sorts edges and node ids once, so that every reader gets them in a deterministic order for free.
+    public mutating func finish() {
+        edges.sort(by: DependencyGraph.edgeOrder)
+        nodeOrder = nodes.keys.sorted()
+        isFinished = true
+    }
+
+    static func edgeOrder(_ a: Edge, _ b: Edge) -> Bool {
+        if a.from != b.from { return a.from < b.from }
+        if a.to != b.to { return a.to < b.to }
+        return a.kind.rawValue < b.kind.rawValue
+    }
+
+    /// Node ids sorted.
+    public var sortedIDs: [String] { isFinished && nodeOrder.count == nodes.count ? nodeOrder : nodes.keys.sorted() }
+
     /// Nodes sorted by id (deterministic output).
-    public var sortedNodes: [Node] { nodes.values.sorted { $0.id < $1.id } }
+    public var sortedNodes: [Node] { sortedIDs.compactMap { nodes[$0] } }
 
     /// Edges sorted by (from, to, kind).
-    public var sortedEdges: [Edge] {
-        edges.sorted { a, b in
-            if a.from != b.from { return a.from < b.from }
-            if a.to != b.to { return a.to < b.to }
-            return a.kind.rawValue < b.kind.rawValue
-        }
-    }
+    public var sortedEdges: [Edge] { isFinished ? edges : edges.sorted(by: DependencyGraph.edgeOrder) }
 
     /// Outgoing adjacency by node id.
     public func successors() -> [String: [String]] {
         var out: [String: [String]] = [:]
         for e in edges { out[e.from, default: []].append(e.to) }
         return out
+    }
+
+    /// Node ids (sorted) and successor lists by position, for algorithms that want integers.
+    public func indexed() -> (ids: [String], adjacency: [[Int]]) {
+        let ids = sortedIDs
+        var position: [String: Int] = [:]
+        position.reserveCapacity(ids.count)
+        for (i, id) in ids.enumerated() { position[id] = i }
+        var adjacency = [[Int]](repeating: [], count: ids.count)
+        for e in edges {
+            if let f = position[e.from], let t = position[e.to] { adjacency[f].append(t) }
+        }
+        return (ids, adjacency)
+    }
+
+    /// Dependency cycles between nodes (each sorted; sorted by first member).
+    public func cycles() -> [[String]] {
+        let (ids, adjacency) = indexed()
+        return Cycles.find(count: ids.count, adjacency: adjacency).map { $0.map { ids[$0] }.sorted() }.sorted { $0[0] < $1[0] }
     }
 
     public func incoming() -> [String: [Edge]] {

@@ -40,10 +40,10 @@ public struct GraphBuilder: Sendable {
         }
 
         // Gateways, listeners and the Secrets they terminate TLS with.
-        for gw in inv.gateways {
+        for (gi, gw) in inv.gateways.enumerated() {
             let m = gw.manifest
             g.add(Node(id: gw.nodeID, kind: .gateway, application: m.application, location: m.location, object: m.displayName, declared: true))
-            for l in gw.listeners {
+            for l in inv.listenersByGateway[gi] {
                 g.add(Node(id: l.nodeID, kind: .listener, application: m.application, location: l.location, object: m.displayName, declared: true))
                 g.connect(Edge(from: gw.nodeID, to: l.nodeID, kind: .listenerOf,
                                reason: "listener \(l.name) of Gateway \(gw.namespace)/\(gw.name)", location: l.location))
@@ -76,8 +76,8 @@ public struct GraphBuilder: Sendable {
 
         // Certificates (declared and implied).
         var listenersBySecret: [ObjectKey: [Listener]] = [:]
-        for gw in inv.gateways {
-            for l in gw.listeners {
+        for listeners in inv.listenersByGateway {
+            for l in listeners {
                 for ref in l.certificateRefs where ref.kind == "Secret" { listenersBySecret[ref.key, default: []].append(l) }
             }
         }
@@ -121,8 +121,7 @@ public struct GraphBuilder: Sendable {
                                reason: "HTTP-01 validation of \(name) needs \(name) to resolve to the ingress", location: c.location))
                 for parent in solver.gatewayParentRefs {
                     let key = ObjectKey(parent.value["namespace"]?.scalarText ?? c.namespace, parent.name)
-                    guard let gw = inv.gateway(key) else { continue }
-                    for l in gw.listeners where l.protocol == "HTTP" && l.accepts(name) {
+                    for l in inv.listeners(ofGateway: key) where l.protocol == "HTTP" && l.accepts(name) {
                         if let section = parent.sectionName, section != l.name { continue }
                         // With a temporary certificate the Certificate goes first; cert-manager's self-check waits for the route.
                         if c.issuesTemporaryCertificate { continue }
@@ -168,6 +167,7 @@ public struct GraphBuilder: Sendable {
             for t in i.tls { for h in t.hosts { addDNS(&g, h, t.location) } }
         }
         for c in inv.certificates { for h in c.dnsNames { addDNS(&g, h, c.location) } }
+        g.finish()
         return g
     }
 
@@ -200,8 +200,7 @@ public struct GraphBuilder: Sendable {
     public func attachedListeners(_ r: HTTPRoute, inv: Inventory) -> [Listener] {
         var out: [Listener] = []
         for p in r.parentRefs where p.kind == "Gateway" {
-            guard let gw = inv.gateway(p.gatewayKey) else { continue }
-            for l in gw.listeners {
+            for l in inv.listeners(ofGateway: p.gatewayKey) {
                 if let section = p.sectionName {
                     if l.name == section { out.append(l) }
                 } else if let port = p.port, l.port != port {

@@ -44,7 +44,16 @@ public enum HostChains {
                 if n.hasPrefix("*.") { wildcardCerts.append((n, c)) } else { certsByHost[n, default: []].append(c) }
             }
         }
-        let predecessors = graph.incoming()
+        // Only the predecessor relations a chain follows: route -> listener, selects, runs-image.
+        var routedTo: [String: [String]] = [:], selectedBy: [String: [String]] = [:], images: [String: [String]] = [:]
+        for e in graph.edges {
+            switch e.kind {
+            case .routesTo: routedTo[e.to, default: []].append(e.from)
+            case .selects: selectedBy[e.to, default: []].append(e.from)
+            case .runsImage: images[e.to, default: []].append(e.from)
+            default: break
+            }
+        }
         var chains: [HostChain] = []
         for host in hosts.sorted() {
             var ids: Set<String> = [NodeID.dns(host)]
@@ -62,14 +71,12 @@ public enum HostChains {
             }
             // Backends, then what they run.
             var backends = Array(servicesByHost[host] ?? [])
-            for l in listeners {
-                for e in predecessors[l.nodeID] ?? [] where e.kind == .routesTo { backends.append(e.from) }
-            }
+            for l in exactListeners[host] ?? [] { backends.append(contentsOf: routedTo[l.nodeID] ?? []) }
             for s in backends {
                 ids.insert(s)
-                for e in predecessors[s] ?? [] where e.kind == .selects {
-                    ids.insert(e.from)
-                    for img in predecessors[e.from] ?? [] where img.kind == .runsImage { ids.insert(img.from) }
+                for w in selectedBy[s] ?? [] {
+                    ids.insert(w)
+                    for img in images[w] ?? [] { ids.insert(img) }
                 }
             }
             let present = ids.filter { graph.nodes[$0] != nil }

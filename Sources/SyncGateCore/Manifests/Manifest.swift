@@ -1,7 +1,11 @@
 /// One Kubernetes object read from a file (or from rendered output), with where it came from and which
 /// Argo CD Application deploys it. A view over the decoded `Value`: nothing is copied out.
 public struct Manifest: Sendable {
-    public var value: Value
+    public let value: Value
+    /// `kind`, `metadata.name` (or `generateName`) and `metadata.namespace`, read once.
+    public let kind: String
+    public let name: String
+    public let explicitNamespace: String?
     /// The file (relative to the repo root) and the line where the object starts.
     public var location: SourceLocation
     /// The id (`namespace/name`) of the Application that deploys this object; nil when no Application claims it.
@@ -11,13 +15,17 @@ public struct Manifest: Sendable {
 
     public init(value: Value, location: SourceLocation, application: String? = nil, defaultNamespace: String? = nil) {
         self.value = value
+        let metadata = value["metadata"]
+        kind = value["kind"]?.string ?? ""
+        name = metadata?["name"]?.scalarText ?? metadata?["generateName"]?.scalarText ?? ""
+        let ns = metadata?["namespace"]?.scalarText
+        explicitNamespace = (ns?.isEmpty ?? true) ? nil : ns
         self.location = location
         self.application = application
         self.defaultNamespace = defaultNamespace
     }
 
     public var apiVersion: String { value["apiVersion"]?.string ?? "" }
-    public var kind: String { value["kind"]?.string ?? "" }
     /// The API group (`cert-manager.io`), empty for the core group (`v1`).
     public var group: String {
         let v = apiVersion
@@ -25,14 +33,13 @@ public struct Manifest: Sendable {
         return String(v[..<slash])
     }
     public var metadata: Value? { value["metadata"] }
-    public var name: String { metadata?["name"]?.scalarText ?? metadata?["generateName"]?.scalarText ?? "" }
     public var isClusterScoped: Bool { ClusterScopedKinds.contains(kind) }
 
     /// The effective namespace: `metadata.namespace`, else the Application's destination namespace, else `default`.
     /// Empty for cluster-scoped kinds.
     public var namespace: String {
         if isClusterScoped { return "" }
-        if let ns = metadata?["namespace"]?.scalarText, !ns.isEmpty { return ns }
+        if let ns = explicitNamespace { return ns }
         if let d = defaultNamespace, !d.isEmpty { return d }
         return "default"
     }

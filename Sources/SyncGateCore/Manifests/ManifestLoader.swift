@@ -110,6 +110,7 @@ public struct ManifestLoader: Sendable {
     func slim(_ root: Value) -> Value {
         guard slimIrrelevantKinds, let object = root.object, let kind = object["kind"]?.string else { return root }
         if ResourceKinds.isRelevant(kind) {
+            if Workload.isWorkloadKind(kind) { return ManifestLoader.slimWorkload(root, object) }
             if kind == "Secret" {
                 var o = Object()
                 for key in ["apiVersion", "kind", "metadata", "type"] { if let v = object[key] { o[key] = v } }
@@ -125,6 +126,36 @@ public struct ManifestLoader: Sendable {
         }
         var o = Object()
         for key in ["apiVersion", "kind", "metadata"] { if let v = object[key] { o[key] = v } }
+        return Value(.object(o), line: root.line, column: root.column)
+    }
+
+    /// A workload keeps metadata, selector, pod labels and container names and images.
+    static func slimWorkload(_ root: Value, _ object: Object) -> Value {
+        var o = Object()
+        for key in ["apiVersion", "kind", "metadata"] { if let v = object[key] { o[key] = v } }
+        guard let spec = object["spec"] else { return Value(.object(o), line: root.line, column: root.column) }
+        var s = Object()
+        if let sel = spec["selector"] { s["selector"] = sel }
+        if let tpl = spec["template"] {
+            var t = Object()
+            if let md = tpl["metadata"] { t["metadata"] = md }
+            if let podSpec = tpl["spec"] {
+                var p = Object()
+                for key in ["initContainers", "containers"] {
+                    guard let list = podSpec[key] else { continue }
+                    let slim = list.elements.map { c -> Value in
+                        var co = Object()
+                        if let n = c["name"] { co["name"] = n }
+                        if let i = c["image"] { co["image"] = i }
+                        return Value(.object(co), line: c.line, column: c.column)
+                    }
+                    p[key] = Value(.array(slim), line: list.line, column: list.column)
+                }
+                t["spec"] = Value(.object(p), line: podSpec.line, column: podSpec.column)
+            }
+            s["template"] = Value(.object(t), line: tpl.line, column: tpl.column)
+        }
+        o["spec"] = Value(.object(s), line: spec.line, column: spec.column)
         return Value(.object(o), line: root.line, column: root.column)
     }
 

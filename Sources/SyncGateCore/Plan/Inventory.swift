@@ -23,6 +23,12 @@ public struct Inventory: Sendable {
     public var grantsByNamespace: [String: [Int]] = [:]
     /// Workloads by namespace (a Service only selects pods in its own namespace).
     public var workloadsByNamespace: [String: [Int]] = [:]
+    /// Listeners of each Gateway (same positions as `gateways`), read once.
+    public var listenersByGateway: [[Listener]] = []
+    /// Pod labels of each workload (same positions as `workloads`), read once.
+    public var podLabels: [[String: String]] = []
+    /// Workloads each Service selects (same positions as `services`), computed once.
+    public var selections: [[Int]] = []
     /// Application (`namespace/name`) -> position in `applications`.
     public var applicationIndex: [String: Int] = [:]
 
@@ -62,6 +68,16 @@ public struct Inventory: Sendable {
         for (i, g) in gateways.enumerated() where gatewayIndex[g.key] == nil { gatewayIndex[g.key] = i }
         for (i, g) in referenceGrants.enumerated() { grantsByNamespace[g.namespace, default: []].append(i) }
         for (i, w) in workloads.enumerated() { workloadsByNamespace[w.namespace, default: []].append(i) }
+        podLabels = workloads.map(\.podLabels)
+        listenersByGateway = gateways.map(\.listeners)
+        selections = services.map { svc in
+            guard svc.expectsWorkload else { return [] }
+            let selector = svc.selector
+            return (workloadsByNamespace[svc.namespace] ?? []).filter { i in
+                let labels = podLabels[i]
+                return selector.allSatisfy { labels[$0.key] == $0.value }
+            }
+        }
     }
 
     public func service(_ key: ObjectKey) -> Service? { serviceIndex[key].map { services[$0] } }
@@ -69,9 +85,15 @@ public struct Inventory: Sendable {
     public func certificates(writing key: ObjectKey) -> [Certificate] { (certificatesBySecret[key] ?? []).map { certificates[$0] } }
     public func issuer(for ref: IssuerRef) -> Issuer? { issuerIndex[ref.nodeID].map { issuers[$0] } }
     public func gateway(_ key: ObjectKey) -> Gateway? { gatewayIndex[key].map { gateways[$0] } }
+    /// The listeners of the Gateway `key` (empty when the repo does not define it).
+    public func listeners(ofGateway key: ObjectKey) -> [Listener] {
+        guard let i = gatewayIndex[key] else { return [] }
+        return i < listenersByGateway.count ? listenersByGateway[i] : gateways[i].listeners
+    }
     public func grants(in namespace: String) -> [ReferenceGrant] { (grantsByNamespace[namespace] ?? []).map { referenceGrants[$0] } }
     public func workloads(selectedBy service: Service) -> [Workload] {
-        (workloadsByNamespace[service.namespace] ?? []).map { workloads[$0] }.filter { service.selects($0) }
+        if let i = serviceIndex[service.key], i < selections.count { return selections[i].map { workloads[$0] } }
+        return (workloadsByNamespace[service.namespace] ?? []).map { workloads[$0] }.filter { service.selects($0) }
     }
     public func application(_ id: String?) -> DiscoveredApplication? { id.flatMap { applicationIndex[$0] }.map { applications[$0] } }
 

@@ -10,12 +10,16 @@ public struct PlanOptions: Sendable {
     public var renderer: any SourceRenderer
     /// Decode files on this many threads (1 = sequential). Output is identical either way.
     public var parallelism: Int
+    /// Called with the name of each phase as it finishes (`scan`, `decode`, `discover`, `inventory`, `graph`,
+    /// `waves`, `rules`, `chains`, `sort`): the caller timestamps them (the core has no clock).
+    public var onPhase: (@Sendable (String) -> Void)?
 
     public init(repoURL: String? = nil, policyFile: String? = nil, renderer: any SourceRenderer = ProcessSourceRenderer(),
-                parallelism: Int = 2) {
+                parallelism: Int = 2, onPhase: (@Sendable (String) -> Void)? = nil) {
         self.repoURL = repoURL
         self.policyFile = policyFile
         self.renderer = renderer
         self.parallelism = parallelism
+        self.onPhase = onPhase
     }
 }

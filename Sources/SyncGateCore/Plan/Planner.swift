@@ -18,6 +18,7 @@ public struct Planner: Sendable {
     public func plan(repo: String) throws -> Plan {
         let tree = try RepoTree.scan(root: repo)
         let policy = try loadPolicy(repo: repo)
+        options.onPhase?("scan")
         let policyRelative = policy.file.flatMap { f -> String? in f.hasPrefix("/") ? nil : f } ?? "syncgate.yaml"
         let files = tree.files.filter { $0 != policyRelative && tree.chartDir(containing: $0) == nil }
 
@@ -33,22 +34,30 @@ public struct Planner: Sendable {
             findings.append(contentsOf: out.findings)
         }
         let documentCount = raw.count
+        options.onPhase?("decode")
 
         let discovery = Discovery(tree: tree, renderer: options.renderer, repoURL: options.repoURL)
         let discovered = discovery.run(raw: raw)
         findings.append(contentsOf: discovered.findings)
+        options.onPhase?("discover")
 
         let inventory = Inventory(manifests: discovered.manifests, applications: discovered.applications)
+        options.onPhase?("inventory")
         let graph = GraphBuilder().build(inventory)
+        options.onPhase?("graph")
         let waves = WavePlanner().plan(graph: graph, inventory: inventory)
+        options.onPhase?("waves")
         let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
         findings.append(contentsOf: StaticRules.evaluate(input))
+        options.onPhase?("rules")
         let chains = HostChains.build(graph: graph, inventory: inventory)
+        options.onPhase?("chains")
 
         // Deterministic: sort, and drop exact duplicates (one file claimed by two Applications).
         var unique: [Finding] = []
         var seen: Set<Finding> = []
         for f in findings.sorted(by: Finding.ordered) where seen.insert(f).inserted { unique.append(f) }
+        options.onPhase?("sort")
 
         return Plan(repo: repo, repoURL: discovered.repoURL, policy: policy, applications: discovered.applications,
                     inventory: inventory, graph: graph, chains: chains, waves: waves, findings: unique,

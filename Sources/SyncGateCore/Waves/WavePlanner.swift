@@ -3,53 +3,62 @@
 public struct WavePlanner: Sendable {
     public init() {}
 
+    struct EdgeSignature: Hashable { var from: Int, to: Int, kind: EdgeKind }
+
     public func plan(graph: DependencyGraph, inventory: Inventory) -> WavePlan {
+        // Objects of the graph, numbered in sorted order.
+        var objectIndex: [ObjectKey2: Int] = [:]
+        var nodeObject: [String: Int] = [:]
+        nodeObject.reserveCapacity(graph.nodes.count)
+        var keys: [ObjectKey2] = []
+        for n in graph.nodes.values where n.kind != .application {
+            guard let object = n.object else { continue }
+            let key = ObjectKey2(application: n.application, object: object)
+            if let i = objectIndex[key] { nodeObject[n.id] = i; continue }
+            objectIndex[key] = keys.count
+            nodeObject[n.id] = keys.count
+            keys.append(key)
+        }
+        // Renumber by sorted key for determinism.
+        let sortedPositions = keys.indices.sorted { keys[$0] < keys[$1] }
+        var rank = [Int](repeating: 0, count: keys.count)
+        for (r, p) in sortedPositions.enumerated() { rank[p] = r }
+        let objects = sortedPositions.map { keys[$0] }
+        for (id, i) in nodeObject { nodeObject[id] = rank[i] }
+
+        var objectEdges: [ObjectEdge] = []
+        var internalEdges: [(Int, Int)] = []
+        var crossEdges: [ObjectEdge] = []
+        var seen: Set<EdgeSignature> = []
+        for e in graph.sortedEdges {
+            guard let f = nodeObject[e.from], let t = nodeObject[e.to], f != t else { continue }
+            guard seen.insert(EdgeSignature(from: f, to: t, kind: e.kind)).inserted else { continue }
+            let oe = ObjectEdge(from: objects[f], to: objects[t], edge: e)
+            objectEdges.append(oe)
+            if objects[f].application == objects[t].application {
+                // A Service and the workload it selects need no order (Argo CD applies Services first anyway).
+                if e.kind != .selects { internalEdges.append((f, t)) }
+            } else {
+                crossEdges.append(oe)
+            }
+        }
+
+        // Levels per Application over its internal edges (objects of one Application are contiguous when sorted).
+        let (level, cyclic) = WavePlanner.levels(count: objects.count, edges: internalEdges)
+        let cycles = cyclic.map { $0.map { objects[$0] }.sorted() }.sorted { $0[0] < $1[0] }
+
         var manifests: [ObjectKey2: Manifest] = [:]
+        manifests.reserveCapacity(objects.count)
         for m in inventory.manifests {
             let key = ObjectKey2(application: m.application, object: m.displayName)
-            if manifests[key] == nil { manifests[key] = m }
+            if objectIndex[key] != nil, manifests[key] == nil { manifests[key] = m }
         }
-        func objectOf(_ id: String) -> ObjectKey2? {
-            guard let n = graph.nodes[id], let object = n.object else { return nil }
-            return ObjectKey2(application: n.application, object: object)
-        }
-
-        var objects: Set<ObjectKey2> = []
-        for n in graph.nodes.values where n.kind != .application {
-            if let k = objectOf(n.id) { objects.insert(k) }
-        }
-        var objectEdges: [ObjectEdge] = []
-        var seenObjectEdges: Set<[String]> = []
-        for e in graph.sortedEdges {
-            guard let f = objectOf(e.from), let t = objectOf(e.to), f != t else { continue }
-            let sig = [f.application ?? "", f.object, t.application ?? "", t.object, e.kind.rawValue]
-            if seenObjectEdges.insert(sig).inserted { objectEdges.append(ObjectEdge(from: f, to: t, edge: e)) }
-        }
-
-        // Levels per Application over its internal edges.
-        var byApp: [String: [ObjectKey2]] = [:]
-        for o in objects { byApp[o.application ?? "", default: []].append(o) }
-        var internalEdges: [String: [ObjectEdge]] = [:]
-        var crossEdges: [ObjectEdge] = []
-        for e in objectEdges {
-            // A Service and the workload it selects need no order (Argo CD applies Services first anyway).
-            if e.from.application == e.to.application { if e.edge.kind != .selects { internalEdges[e.from.application ?? "", default: []].append(e) } }
-            else { crossEdges.append(e) }
-        }
-        var level: [ObjectKey2: Int] = [:]
-        var cycles: [[ObjectKey2]] = []
-        for app in byApp.keys.sorted() {
-            let members = byApp[app]!.sorted()
-            let (levels, cyclic) = WavePlanner.levels(nodes: members, edges: (internalEdges[app] ?? []).map { ($0.from, $0.to) })
-            level.merge(levels) { a, _ in a }
-            cycles.append(contentsOf: cyclic)
-        }
-
         var entries: [WaveEntry] = []
-        for o in objects.sorted() {
+        entries.reserveCapacity(objects.count)
+        for (i, o) in objects.enumerated() {
             guard let m = manifests[o] else { continue }
             entries.append(WaveEntry(object: o.object, application: o.application, location: m.location,
-                                     recommended: level[o] ?? 0, declared: m.declaredWave, phase: m.syncPhase,
+                                     recommended: level[i], declared: m.declaredWave, phase: m.syncPhase,
                                      kind: m.kind, name: m.name))
         }
 
@@ -65,61 +74,74 @@ public struct WavePlanner: Sendable {
         order.sort { $0.before != $1.before ? $0.before < $1.before : $0.after < $1.after }
 
         // Recommended Application waves among siblings.
-        let appIDs = inventory.applications.map(\.id)
-        let (appLevels, _) = WavePlanner.levels(nodes: appIDs.sorted(), edges: order.map { ($0.before, $0.after) })
+        let appIDs = inventory.applications.map(\.id).sorted()
+        var appIndex: [String: Int] = [:]
+        for (i, a) in appIDs.enumerated() { appIndex[a] = i }
+        let appEdges = order.compactMap { d -> (Int, Int)? in
+            guard let a = appIndex[d.before], let b = appIndex[d.after] else { return nil }
+            return (a, b)
+        }
+        let (appLevels, _) = WavePlanner.levels(count: appIDs.count, edges: appEdges)
+        var applicationWaves: [String: Int] = [:]
+        for (i, a) in appIDs.enumerated() { applicationWaves[a] = appLevels[i] }
         return WavePlan(entries: entries, applicationOrder: order, objectEdges: objectEdges, cycles: cycles,
-                        applicationWaves: appLevels)
+                        applicationWaves: applicationWaves)
     }
 
-    /// Longest-path levels (Kahn). Members of cycles get a level after their processed predecessors and are
-    /// returned as cycles; nothing loops.
-    static func levels<T: Hashable & Comparable>(nodes: [T], edges: [(T, T)]) -> ([T: Int], [[T]]) {
-        var indegree: [T: Int] = [:]
-        var succ: [T: [T]] = [:]
-        var pred: [T: [T]] = [:]
-        let nodeSet = Set(nodes)
-        for n in nodes { indegree[n] = 0 }
-        for (a, b) in edges where nodeSet.contains(a) && nodeSet.contains(b) && a != b {
-            succ[a, default: []].append(b)
-            pred[b, default: []].append(a)
-            indegree[b, default: 0] += 1
+    /// Longest-path levels (Kahn) over `0..<count`. Members of cycles get a level after their processed
+    /// predecessors and are returned as cycles; nothing loops.
+    static func levels(count: Int, edges: [(Int, Int)]) -> ([Int], [[Int]]) {
+        var indegree = [Int](repeating: 0, count: count)
+        var succ = [[Int]](repeating: [], count: count)
+        var pred = [[Int]](repeating: [], count: count)
+        for (a, b) in edges where a != b {
+            succ[a].append(b)
+            pred[b].append(a)
+            indegree[b] += 1
         }
-        var level: [T: Int] = [:]
-        var ready = nodes.filter { indegree[$0] == 0 }
-        for n in ready { level[n] = 0 }
+        var level = [Int](repeating: 0, count: count)
+        var done = [Bool](repeating: false, count: count)
+        var ready = (0..<count).filter { indegree[$0] == 0 }
         var head = 0
         while head < ready.count {
             let n = ready[head]
             head += 1
-            for s in succ[n] ?? [] {
-                level[s] = max(level[s] ?? 0, (level[n] ?? 0) + 1)
-                indegree[s]! -= 1
+            done[n] = true
+            for s in succ[n] {
+                level[s] = max(level[s], level[n] + 1)
+                indegree[s] -= 1
                 if indegree[s] == 0 { ready.append(s) }
             }
         }
-        var cycles: [[T]] = []
-        if ready.count < nodes.count {
-            let rest = nodes.filter { indegree[$0]! > 0 }
+        var cycles: [[Int]] = []
+        if ready.count < count {
+            let rest = (0..<count).filter { !done[$0] }
             for n in rest {
-                let fromProcessed = (pred[n] ?? []).compactMap { level[$0] }.max()
+                let fromProcessed = pred[n].filter { done[$0] }.map { level[$0] }.max()
                 level[n] = (fromProcessed ?? -1) + 1
             }
-            // Report the strongly connected parts of what is left.
-            let restSet = Set(rest)
-            var ids: [T: String] = [:]
-            var back: [String: T] = [:]
-            for (i, n) in rest.enumerated() { let id = String(format6(i)); ids[n] = id; back[id] = n }
-            var s: [String: [String]] = [:]
-            for n in rest { s[ids[n]!] = (succ[n] ?? []).filter { restSet.contains($0) }.map { ids[$0]! } }
-            for component in Cycles.find(nodes: Array(back.keys), successors: s) {
-                cycles.append(component.compactMap { back[$0] }.sorted())
+            var restIndex: [Int: Int] = [:]
+            for (i, n) in rest.enumerated() { restIndex[n] = i }
+            let adjacency = rest.map { n in succ[n].compactMap { restIndex[$0] } }
+            for component in Cycles.find(count: rest.count, adjacency: adjacency) {
+                cycles.append(component.map { rest[$0] }.sorted())
             }
         }
         return (level, cycles)
     }
 
-    private static func format6(_ i: Int) -> String {
-        let s = String(i)
-        return String(repeating: "0", count: max(0, 8 - s.count)) + s
+    /// Levels over named nodes (tests and small graphs).
+    static func levels<T: Hashable & Comparable>(nodes: [T], edges: [(T, T)]) -> ([T: Int], [[T]]) {
+        let sorted = nodes.sorted()
+        var index: [T: Int] = [:]
+        for (i, n) in sorted.enumerated() { index[n] = i }
+        let intEdges = edges.compactMap { e -> (Int, Int)? in
+            guard let a = index[e.0], let b = index[e.1] else { return nil }
+            return (a, b)
+        }
+        let (levels, cycles) = levels(count: sorted.count, edges: intEdges)
+        var out: [T: Int] = [:]
+        for (i, n) in sorted.enumerated() { out[n] = levels[i] }
+        return (out, cycles.map { $0.map { sorted[$0] } }.sorted { $0[0] < $1[0] })
     }
 }

@@ -5,7 +5,7 @@ public enum DependencyCycleRule: StaticRule {
     public static func evaluate(_ input: RuleInput) -> [Finding] {
         var out: [Finding] = []
         let g = input.graph
-        for cycle in Cycles.find(nodes: Array(g.nodes.keys), successors: g.successors()) {
+        for cycle in g.cycles() {
             let first = g.nodes[cycle[0]]
             out.append(Finding(rule, message: "dependency cycle between \(cycle.joined(separator: " -> ")); no order satisfies it",
                                object: cycle[0], location: first?.location ?? .none, application: first?.application))

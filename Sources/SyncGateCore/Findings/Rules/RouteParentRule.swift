@@ -16,7 +16,7 @@ public enum RouteParentRule: StaticRule {
                                        object: object, location: location, application: r.manifest.application))
                     continue
                 }
-                if let section = p.sectionName, !gw.listeners.contains(where: { $0.name == section }) {
+                if let section = p.sectionName, !inv.listeners(ofGateway: gw.key).contains(where: { $0.name == section }) {
                     out.append(Finding(rule, message: "\(object) attaches to listener \(section) of Gateway \(gw.key), which has no listener of that name",
                                        object: object, location: location, application: r.manifest.application))
                 }
