@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "SyncGateKubeTests", dependencies: ["SyncGateKube", "KubeSim", "SyncGateTestSupport"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "SyncGateKube", "SyncGateTestSupport"]),
         .testTarget(name: "SyncGateRolloutTests", dependencies: ["SyncGateRollout", "SyncGateCore", "SyncGateKube", "SyncGateX509", "KubeSim", "SyncGateTestSupport"]),
-        .testTarget(name: "SyncGateMetricsTests", dependencies: ["SyncGateMetrics", "SyncGateCore", "SyncGateX509", "KubeSim", "SyncGateTestSupport"]),
+        .testTarget(name: "SyncGateMetricsTests", dependencies: ["SyncGateMetrics", "SyncGateCore", "SyncGateX509", "SyncGateProbes", "KubeSim", "SyncGateTestSupport"]),
         // Every file under pipelines/ and examples/ is a valid object of its kind; the hook Job and RBAC apply to KubeSim.
         .testTarget(name: "PipelinesTests", dependencies: ["SyncGateCore", "KubeSim", "SyncGateTestSupport"]),
         // End-to-end: the built `syncgate` binary on the examples.

@@ -3,6 +3,7 @@ import Foundation
 import SyncGateCore
 import SyncGateKube
 import SyncGateMetrics
+import SyncGateProbes
 
 /// `syncgate metrics`: Prometheus exposition of certificate expiry (Secret and endpoint), renewals, paused
 /// Applications, solver routes and the CA budget. Parses flags and loops; the work is in SyncGateMetrics.
@@ -47,10 +48,26 @@ struct MetricsCommand: AsyncParsableCommand {
     @Option(name: .customLong("stuck-order-after"), help: "Seconds after which a pending ACME Order counts as stuck.")
     var stuckOrderAfter: Double = 3_600
 
+    @Flag(name: .customLong("no-endpoint-probes"), help: "Do not read the certificates the endpoints serve (Secret expiry only).")
+    var noEndpointProbes = false
+
+    @Option(name: .customLong("connect-to"), help: ArgumentHelp("Read served certificates at this address (the ingress load balancer) instead of resolving each hostname.", valueName: "ADDRESS"))
+    var connectTo: [String] = []
+
+    @Option(name: .customLong("endpoint-port"), help: "TLS port of the endpoints.")
+    var endpointPort: Int = 443
+
+    @Option(name: .customLong("dns-server"), help: ArgumentHelp("DNS server for hostnames (default: /etc/resolv.conf).", valueName: "ADDRESS[:PORT]"))
+    var dnsServer: [String] = []
+
     @Option(name: .customLong("journal-namespace"), help: "Namespace of the rollout journals (syncgate-rollout-* ConfigMaps); '*' for every namespace.")
     var journalNamespace: String = "argocd"
 
     func validate() throws {
+        if !(1...65_535).contains(endpointPort) { throw ValidationError("--endpoint-port must be 1-65535, not \(endpointPort)") }
+        for server in dnsServer where ResolverAddress(server) == nil {
+            throw ValidationError("--dns-server \(server): expected ADDRESS or ADDRESS:PORT")
+        }
         if interval < 1 { throw ValidationError("--interval must be at least 1 second, not \(interval)") }
         if let listen, Self.parseListen(listen) == nil {
             throw ValidationError("--listen \(listen): expected ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9464 or 0.0.0.0:9464")
@@ -73,7 +90,7 @@ struct MetricsCommand: AsyncParsableCommand {
         var settings = MetricsSettings()
         settings.stuckOrderAfter = stuckOrderAfter
         settings.journalNamespace = journalNamespace == "*" ? nil : journalNamespace
-        let collector = MetricsCollector(reader: try reader(), probe: nil, settings: settings)
+        let collector = MetricsCollector(reader: try reader(), probe: try probe(), settings: settings, port: endpointPort)
         let writer = textfile.map(TextfileWriter.init(path:))
         if let warning = writer?.warning { FileHandle.standardError.write(Data("syncgate metrics: warning: \(warning)\n".utf8)) }
 
@@ -107,6 +124,16 @@ struct MetricsCommand: AsyncParsableCommand {
         do { try writer.write(text) } catch {
             FileHandle.standardError.write(Data("syncgate metrics: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    func probe() throws -> (any ServedCertificateProbe)? {
+        if noEndpointProbes { return nil }
+        let resolver = LibresolvResolver(servers: dnsServer.compactMap(ResolverAddress.init))
+        do {
+            return TLSEndpointProbe(inspector: try OpenSSLTLSInspector(), connectTo: connectTo, resolver: AddressResolver(resolver: resolver))
+        } catch {
+            throw ValidationError("cannot set up TLS probes: \(error) (use --no-endpoint-probes to read Secrets only)")
         }
     }
 

@@ -36,8 +36,8 @@ import Testing
         """)
         #expect(r.status == 0, "\(r.stderr)")
 
-        // The Deployment's own arguments, with the cluster connection swapped for the test's kubeconfig and the
-        // listener for --once (tests listen on 127.0.0.1 only).
+        // The Deployment's own arguments, with the cluster connection swapped for the test's kubeconfig, the
+        // listener for --once (tests listen on 127.0.0.1 only) and no endpoint probes (no DNS in tests).
         let deployment = try #require(sim.get("Deployment", "syncgate", "syncgate-metrics", group: "apps"))
         var args = deployment[path: "spec", "template", "spec", "containers"]?[0]?["args"]?.elements.compactMap(\.string) ?? []
         #expect(args.first == "metrics" && args.contains("--in-cluster"))
@@ -47,7 +47,7 @@ import Testing
             Issue.record("the syncgate binary is not built next to the tests: run `swift build` before `swift test`")
             return
         }
-        let run = try #require(try RepoFiles.run(binary, args + ["--once", "--kubeconfig", metrics],
+        let run = try #require(try RepoFiles.run(binary, args + ["--once", "--kubeconfig", metrics, "--no-endpoint-probes"],
                                                  environment: ["HOME": directory.path, "PATH": "/usr/bin:/bin"]))
         #expect(run.status == 0, "syncgate \((args + ["--once"]).joined(separator: " ")): \(run.stderr)")
         // Every read the collector made was allowed.

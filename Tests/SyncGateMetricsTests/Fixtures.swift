@@ -15,6 +15,8 @@ struct Fixture {
     let stale: SyncGateX509.Certificate
     /// wallet-cert's Secret is a SyncGate placeholder (self-signed, 30 days).
     let placeholderPEM: String
+    /// The key of secretLeaf and stale (to serve them from nginx).
+    let keyPEM: String
 
     init() throws {
         ca = try CertificateAuthority.generate(commonName: "Fixture CA", now: Int64(Self.now - 100 * Self.day))
@@ -23,6 +25,7 @@ struct Fixture {
                                   notAfter: Int64(Self.now + 20 * Self.day), key: key)
         stale = try ca.issue(dnsNames: ["pay.example.com"], notBefore: Int64(Self.now - 85 * Self.day),
                              notAfter: Int64(Self.now + 5 * Self.day), key: key)
+        keyPEM = key.pem
         placeholderPEM = try SelfSigned.placeholder(host: "wallet.example.org", now: Int64(Self.now)).certificatePEM
     }
 

@@ -141,7 +141,7 @@ import Testing
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["metrics", "--kubeconfig", kubeconfig, "--listen", "127.0.0.1:0", "--interval", "3600"]
+        process.arguments = ["metrics", "--kubeconfig", kubeconfig, "--listen", "127.0.0.1:0", "--interval", "3600", "--no-endpoint-probes"]
         process.environment = ["HOME": directory.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         let err = Pipe()
         process.standardError = err
