@@ -10,6 +10,14 @@ final class GatewayController: Controller, @unchecked Sendable {
     /// Recount attachedRoutes at most this often when only HTTPRoutes changed (solver routes arrive every few seconds).
     let routeResync: TimeInterval = 30
     private let memory = Locked<(stamp: [Int], radius: BlastRadius?, routes: Int, lastRun: Date?)>(([], nil, -1, nil))
+    /// HTTPRoute attachments, kept up to date from the store's change history: per route, what it contributes;
+    /// per Gateway ("ns/name"), how many routes attach with each (namespace, hostnames, sectionName, port).
+    private struct RouteIndex {
+        var seenRV = -1
+        var contributions: [String: [(gateway: String, attachment: Attachment)]] = [:]
+        var byGateway: [String: [Attachment: Int]] = [:]
+    }
+    private let index = Locked(RouteIndex())
 
     init(_ ctx: ControllerContext) { self.ctx = ctx }
 
@@ -49,27 +57,54 @@ final class GatewayController: Controller, @unchecked Sendable {
         }
     }
 
-    struct Attachment { var namespace: String; var hostnames: [String]; var sectionName: String?; var port: Int? }
+    struct Attachment: Hashable { var namespace: String; var hostnames: [String]; var sectionName: String?; var port: Int? }
 
-    /// HTTPRoutes by the Gateway they name (namespace/name), built once per pass.
-    private func routeIndex() -> [String: [Attachment]] {
-        var out: [String: [Attachment]] = [:]
-        for r in ctx.store.list(routesKey) {
-            let ns = r.metadataNamespace
-            let hostnames = r[path: "spec", "hostnames"]?.elements.compactMap(\.string) ?? []
-            for p in r[path: "spec", "parentRefs"]?.elements ?? [] {
-                if let k = p["kind"]?.string, k != "Gateway" { continue }
-                let gwNS = p["namespace"]?.string ?? ns
-                let name = p["name"]?.string ?? ""
-                out["\(gwNS)/\(name)", default: []].append(Attachment(namespace: ns, hostnames: hostnames, sectionName: p["sectionName"]?.string, port: p["port"]?.int))
-            }
+    private static func contributions(_ r: Value) -> [(gateway: String, attachment: Attachment)] {
+        let ns = r.metadataNamespace
+        let hostnames = r[path: "spec", "hostnames"]?.elements.compactMap(\.string) ?? []
+        var out: [(String, Attachment)] = []
+        for p in r[path: "spec", "parentRefs"]?.elements ?? [] {
+            if let k = p["kind"]?.string, k != "Gateway" { continue }
+            let gwNS = p["namespace"]?.string ?? ns
+            out.append(("\(gwNS)/\(p["name"]?.string ?? "")", Attachment(namespace: ns, hostnames: hostnames, sectionName: p["sectionName"]?.string, port: p["port"]?.int)))
         }
         return out
     }
 
+    /// HTTPRoutes by the Gateway they name, with counts; brought up to date incrementally.
+    private func routeIndex() -> [String: [Attachment: Int]] {
+        let store = ctx.store
+        return index.withLock { ix in
+            let now = store.resourceVersion
+            func add(_ slot: String, _ r: Value) {
+                let c = Self.contributions(r)
+                ix.contributions[slot] = c
+                for (g, a) in c { ix.byGateway[g, default: [:]][a, default: 0] += 1 }
+            }
+            func remove(_ slot: String) {
+                for (g, a) in ix.contributions.removeValue(forKey: slot) ?? [] {
+                    ix.byGateway[g]?[a]? -= 1
+                    if ix.byGateway[g]?[a] == 0 { ix.byGateway[g]?[a] = nil }
+                }
+            }
+            if ix.seenRV >= 0, let events = store.changes(routesKey, after: ix.seenRV) {
+                for e in events {
+                    let slot = "\(e.namespace)/\(e.object.metadataName)"
+                    remove(slot)
+                    if e.type != .deleted { add(slot, e.object) }
+                }
+            } else {
+                ix = RouteIndex()
+                for r in store.list(routesKey) { add("\(r.metadataNamespace)/\(r.metadataName)", r) }
+            }
+            ix.seenRV = now
+            return ix.byGateway
+        }
+    }
+
     struct ListenerResult { var name: String; var resolved: (status: String, reason: String, message: String); var attached: Int; var protocolName: String }
 
-    private func reconcileGateway(_ gw: Value, attachments: [String: [Attachment]], radius: BlastRadius, now: Date) {
+    private func reconcileGateway(_ gw: Value, attachments: [String: [Attachment: Int]], radius: BlastRadius, now: Date) {
         let ns = gw.metadataNamespace
         let gen = gw[path: "metadata", "generation"]?.int ?? 1
         var results: [ListenerResult] = []
@@ -87,7 +122,7 @@ final class GatewayController: Controller, @unchecked Sendable {
                     if let problem = checkCertificateRef(ref, gatewayNamespace: ns) { resolved = problem; break }
                 }
             }
-            let attached = countAttached(attachments["\(ns)/\(gw.metadataName)"] ?? [], listener: l, gatewayNamespace: ns)
+            let attached = countAttached(attachments["\(ns)/\(gw.metadataName)"] ?? [:], listener: l, gatewayNamespace: ns)
             results.append(ListenerResult(name: name, resolved: resolved, attached: attached, protocolName: proto))
         }
         let failing = results.filter { $0.resolved.status != "True" }
@@ -164,7 +199,7 @@ final class GatewayController: Controller, @unchecked Sendable {
         return false
     }
 
-    private func countAttached(_ list: [Attachment], listener: Value, gatewayNamespace: String) -> Int {
+    private func countAttached(_ list: [Attachment: Int], listener: Value, gatewayNamespace: String) -> Int {
         let name = listener["name"]?.string ?? ""
         let port = listener["port"]?.int
         let proto = listener["protocol"]?.string ?? "HTTP"
@@ -175,7 +210,7 @@ final class GatewayController: Controller, @unchecked Sendable {
         if from == "Selector" { selector = LabelSelector(object: listener[path: "allowedRoutes", "namespaces", "selector"]) }
         var nsLabels: [String: [String: String]] = [:]
         var n = 0
-        for a in list {
+        for (a, count) in list {
             if let s = a.sectionName, s != name { continue }
             if let p = a.port, p != port { continue }
             switch from {
@@ -186,7 +221,7 @@ final class GatewayController: Controller, @unchecked Sendable {
             default: if a.namespace != gatewayNamespace { continue }
             }
             if let host, !a.hostnames.isEmpty, !a.hostnames.contains(where: { Self.hostMatches($0, host) }) { continue }
-            n += 1
+            n += count
         }
         return n
     }

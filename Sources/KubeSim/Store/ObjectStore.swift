@@ -64,16 +64,17 @@ public final class ObjectStore: @unchecked Sendable {
     public func list(_ key: ResourceKey, namespace: String? = nil, labels: LabelSelector? = nil, fields: FieldSelector? = nil) -> [Value] {
         let snapshot: [String: Value]
         lock.lock(); snapshot = buckets[key] ?? [:]; lock.unlock()
-        var out: [(String, Value)] = []
+        var out: [Value] = []
         out.reserveCapacity(snapshot.count)
-        for (slot, v) in snapshot {
-            if let namespace, !namespace.isEmpty, v.metadataNamespace != namespace { continue }
+        let prefix = namespace.map { $0 + "/" } ?? ""
+        for slot in snapshot.keys.sorted() {
+            if !prefix.isEmpty && prefix != "/" && !slot.hasPrefix(prefix) { continue }
+            let v = snapshot[slot]!
             if let labels, !labels.matches(v.labels) { continue }
             if let fields, !fields.matches(v) { continue }
-            out.append((slot, v))
+            out.append(v)
         }
-        out.sort { $0.0 < $1.0 }
-        return out.map(\.1)
+        return out
     }
 
     /// Counts objects without copying them out.
@@ -214,6 +215,16 @@ public final class ObjectStore: @unchecked Sendable {
     public func stopWatching(_ w: Watcher) {
         lock.lock(); watchers[ObjectIdentifier(w)] = nil; lock.unlock()
         w.close()
+    }
+
+    /// Changes to one resource after a resourceVersion, from the watch history; nil when that part of the
+    /// history is gone (then read everything again). For controllers that keep incremental indexes.
+    public func changes(_ key: ResourceKey, after from: Int) -> [WatchEvent]? {
+        lock.lock(); defer { lock.unlock() }
+        if from < compactedThrough { return nil }
+        var lo = 0, hi = history.count
+        while lo < hi { let mid = (lo + hi) / 2; if history[mid].resourceVersion <= from { lo = mid + 1 } else { hi = mid } }
+        return history[lo...].filter { $0.key == key }
     }
 
     /// Forgets the watch history up to now (like etcd compaction): watches from older versions get 410.
