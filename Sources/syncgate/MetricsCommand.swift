@@ -51,22 +51,22 @@ struct MetricsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-endpoint-probes"), help: "Do not read the certificates the endpoints serve (Secret expiry only).")
     var noEndpointProbes = false
 
-    @Option(name: .customLong("connect-to"), help: ArgumentHelp("Read served certificates at this address (the ingress load balancer) instead of resolving each hostname.", valueName: "ADDRESS"))
-    var connectTo: [String] = []
+    @Option(name: .customLong("ingress-address"), help: ArgumentHelp("An address of the ingress (repeatable): served certificates are read at the first instead of at what each hostname resolves to.", valueName: "IP"))
+    var ingressAddress: [String] = []
 
-    @Option(name: .customLong("endpoint-port"), help: "TLS port of the endpoints.")
-    var endpointPort: Int = 443
+    @Option(name: .customLong("tls-port"), help: "Port of the ingress for TLS probes.")
+    var tlsPort: Int = 443
 
-    @Option(name: .customLong("dns-server"), help: ArgumentHelp("DNS server for hostnames (default: /etc/resolv.conf).", valueName: "ADDRESS[:PORT]"))
-    var dnsServer: [String] = []
+    @Option(name: .long, help: ArgumentHelp("DNS resolver host[:port] for hostnames (repeatable; default: the system's).", valueName: "HOST:PORT"))
+    var resolver: [String] = []
 
     @Option(name: .customLong("journal-namespace"), help: "Namespace of the rollout journals (syncgate-rollout-* ConfigMaps); '*' for every namespace.")
     var journalNamespace: String = "argocd"
 
     func validate() throws {
-        if !(1...65_535).contains(endpointPort) { throw ValidationError("--endpoint-port must be 1-65535, not \(endpointPort)") }
-        for server in dnsServer where ResolverAddress(server) == nil {
-            throw ValidationError("--dns-server \(server): expected ADDRESS or ADDRESS:PORT")
+        if !(1...65_535).contains(tlsPort) { throw ValidationError("--tls-port must be 1-65535, not \(tlsPort)") }
+        for server in resolver where ResolverAddress(server) == nil {
+            throw ValidationError("--resolver \(server): expected HOST or HOST:PORT")
         }
         if interval < 1 { throw ValidationError("--interval must be at least 1 second, not \(interval)") }
         if let listen, Self.parseListen(listen) == nil {
@@ -90,7 +90,7 @@ struct MetricsCommand: AsyncParsableCommand {
         var settings = MetricsSettings()
         settings.stuckOrderAfter = stuckOrderAfter
         settings.journalNamespace = journalNamespace == "*" ? nil : journalNamespace
-        let collector = MetricsCollector(reader: try reader(), probe: try probe(), settings: settings, port: endpointPort)
+        let collector = MetricsCollector(reader: try reader(), probe: try probe(), settings: settings, port: tlsPort)
         let writer = textfile.map(TextfileWriter.init(path:))
         if let warning = writer?.warning { FileHandle.standardError.write(Data("syncgate metrics: warning: \(warning)\n".utf8)) }
 
@@ -129,9 +129,9 @@ struct MetricsCommand: AsyncParsableCommand {
 
     func probe() throws -> (any ServedCertificateProbe)? {
         if noEndpointProbes { return nil }
-        let resolver = LibresolvResolver(servers: dnsServer.compactMap(ResolverAddress.init))
+        let dns = LibresolvResolver(servers: resolver.compactMap(ResolverAddress.init))
         do {
-            return TLSEndpointProbe(inspector: try OpenSSLTLSInspector(), connectTo: connectTo, resolver: AddressResolver(resolver: resolver))
+            return TLSEndpointProbe(inspector: try OpenSSLTLSInspector(), connectTo: ingressAddress, resolver: AddressResolver(resolver: dns))
         } catch {
             throw ValidationError("cannot set up TLS probes: \(error) (use --no-endpoint-probes to read Secrets only)")
         }
