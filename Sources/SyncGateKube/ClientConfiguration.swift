@@ -134,6 +134,7 @@ public struct ClientConfiguration: Sendable {
         }
         var warnings: [String] = []
         var tls = TLSSettings(serverName: cluster.tlsServerName, insecureSkipVerify: cluster.insecureSkipTLSVerify)
+        tls.proxyURL = cluster.proxyURL
         if cluster.insecureSkipTLSVerify {
             warnings.append("cluster \"\(ctx.cluster)\" (\(cluster.origin)) sets insecure-skip-tls-verify: the API server's certificate is NOT verified. Set certificate-authority-data instead.")
         } else if let data = cluster.certificateAuthorityData {

@@ -130,6 +130,7 @@ public final class CurlTransport: KubeTransport, @unchecked Sendable {
             ca.withUnsafeBytes { _ = ccurl_setopt_blob(h, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) }
             _ = ccurl_setopt_string(h, CURLOPT_CAPATH, nil)
         }
+        if let proxy = tls.proxyURL { _ = ccurl_setopt_string(h, CURLOPT_PROXY, proxy) }
         if let connectTo {
             connectList = curl_slist_append(nil, connectTo)
             _ = ccurl_setopt_slist(h, CURLOPT_CONNECT_TO, connectList)

@@ -52,6 +52,8 @@ public struct TLSSettings: Sendable, Equatable {
     public var insecureSkipVerify: Bool
     public var clientCertificatePEM: [UInt8]?
     public var clientKeyPEM: [UInt8]?
+    /// kubeconfig `proxy-url`; nil leaves libcurl's environment handling (HTTPS_PROXY, NO_PROXY) in place.
+    public var proxyURL: String? = nil
 
     public init(certificateAuthorityPEM: [UInt8]? = nil, serverName: String? = nil, insecureSkipVerify: Bool = false,
                 clientCertificatePEM: [UInt8]? = nil, clientKeyPEM: [UInt8]? = nil) {

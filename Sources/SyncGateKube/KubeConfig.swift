@@ -10,6 +10,8 @@ public struct KubeConfig: Sendable, Equatable {
         public var certificateAuthorityData: [UInt8]?
         public var tlsServerName: String?
         public var insecureSkipTLSVerify: Bool
+        /// `proxy-url` (http, https or socks5).
+        public var proxyURL: String? = nil
         /// `extensions[name=client.authentication.k8s.io/exec].extension`, passed to exec plugins with provideClusterInfo.
         public var execExtension: Value?
         /// Where this entry was read (`file:line`), for messages.
@@ -116,6 +118,7 @@ public struct KubeConfig: Sendable, Equatable {
                 certificateAuthorityData: try data(c["certificate-authority-data"], field: "certificate-authority-data", origin: o),
                 tlsServerName: c["tls-server-name"]?.scalarText,
                 insecureSkipTLSVerify: c["insecure-skip-tls-verify"]?.bool ?? false,
+                proxyURL: c["proxy-url"]?.scalarText,
                 execExtension: execExtension,
                 origin: o)
         }

@@ -18,6 +18,7 @@ import SyncGateCore
                 server: https://10.0.0.1:6443
                 certificate-authority-data: \(Self.caB64)
                 tls-server-name: kubernetes.default
+                proxy-url: http://proxy.internal:3128
             users:
             - name: admin
               user:
@@ -31,6 +32,7 @@ import SyncGateCore
         #expect(c.auth == .token("s3cret"))
         #expect(c.namespace == "payments")
         #expect(c.tls.serverName == "kubernetes.default")
+        #expect(c.tls.proxyURL == "http://proxy.internal:3128")
         #expect(String(decoding: c.tls.certificateAuthorityPEM ?? [], as: UTF8.self).contains("BEGIN CERTIFICATE"))
         #expect(c.warnings.isEmpty)
         // --namespace wins over the context's namespace
