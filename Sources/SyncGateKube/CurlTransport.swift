@@ -13,6 +13,8 @@ public final class CurlTransport: KubeTransport, @unchecked Sendable {
     /// The URL curl is given and the connect-to mapping when `tls.serverName` differs from the URL's host.
     private let effectiveServer: String
     private let connectTo: String?
+    /// NO_PROXY from the environment plus the loopback names.
+    private let noProxy: String
 
     private static let globalInit: Int32 = Int32(truncatingIfNeeded: curl_global_init(Int(CURL_GLOBAL_ALL)).rawValue)
 
@@ -22,6 +24,15 @@ public final class CurlTransport: KubeTransport, @unchecked Sendable {
         while s.hasSuffix("/") { s.removeLast() }
         self.server = s
         self.tls = tls
+        let env = ProcessInfo.processInfo.environment
+        let fromEnv = (env["NO_PROXY"] ?? env["no_proxy"] ?? "").trimmingCharacters(in: .whitespaces)
+        var bypass = [fromEnv, "localhost", "127.0.0.1", "::1"].filter { !$0.isEmpty }
+        // With tls-server-name curl sees that name as the host; the proxy decision belongs to the real host.
+        if let name = tls.serverName, let host = URLComponents(string: s)?.host,
+           bypass.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }).contains(host) {
+            bypass.append(name)
+        }
+        self.noProxy = fromEnv == "*" ? "*" : bypass.joined(separator: ",")
         if let name = tls.serverName, let url = URLComponents(string: s), let host = url.host, name != host {
             let port = url.port ?? (url.scheme == "http" ? 80 : 443)
             var rewritten = url
@@ -131,6 +142,8 @@ public final class CurlTransport: KubeTransport, @unchecked Sendable {
             _ = ccurl_setopt_string(h, CURLOPT_CAPATH, nil)
         }
         if let proxy = tls.proxyURL { _ = ccurl_setopt_string(h, CURLOPT_PROXY, proxy) }
+        // Like kubectl (Go's proxy rules), never send loopback traffic through a proxy from the environment.
+        _ = ccurl_setopt_string(h, CURLOPT_NOPROXY, noProxy)
         if let connectTo {
             connectList = curl_slist_append(nil, connectTo)
             _ = ccurl_setopt_slist(h, CURLOPT_CONNECT_TO, connectList)
