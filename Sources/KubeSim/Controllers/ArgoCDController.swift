@@ -152,7 +152,8 @@ final class ArgoCDController: Controller, @unchecked Sendable {
         case .object(let o):
             guard let h = have.object else { return false }
             for (k, v) in o.pairs {
-                if top && (k == "status") { continue }
+                // Status is the cluster's; apiVersion may name another served version of the same group.
+                if top && (k == "status" || k == "apiVersion") { continue }
                 if top && k == "metadata" {
                     for field in ["labels", "annotations"] {
                         for (lk, lv) in v[field]?.object?.pairs ?? Object().pairs where lk != "kubectl.kubernetes.io/last-applied-configuration" {

@@ -41,16 +41,21 @@ final class TLSConnection: Connection, @unchecked Sendable {
     private let lock = NSLock()
     private var closed = false
 
+    /// Performs the handshake; nil (socket closed) when it fails. Stored properties are set only on success,
+    /// so a failed init never reaches deinit (which would free the SSL object a second time).
     init?(fd: Int32, context: TLSServerContext) {
-        guard let ssl = SSL_new(context.ctx) else { return nil }
-        self.fd = fd
-        self.ssl = ssl
-        SSL_set_fd(ssl, fd)
-        if SSL_accept(ssl) != 1 {
-            SSL_free(ssl)
+        guard let handle = SSL_new(context.ctx) else {
             shutdown(fd, Int32(SHUT_RDWR)); Glibc.close(fd)
             return nil
         }
+        SSL_set_fd(handle, fd)
+        if SSL_accept(handle) != 1 {
+            SSL_free(handle)
+            shutdown(fd, Int32(SHUT_RDWR)); Glibc.close(fd)
+            return nil
+        }
+        self.fd = fd
+        self.ssl = handle
     }
 
     func read(_ buffer: inout [UInt8]) -> Int {
