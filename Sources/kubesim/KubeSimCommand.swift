@@ -42,6 +42,10 @@ struct Serve: ParsableCommand {
     var ingressAddress: String = "203.0.113.10"
     @Option(name: .customLong("resolve"), help: "HOST=ADDR static DNS answers for the simulated ACME CA (repeatable).")
     var resolve: [String] = []
+    @Option(name: .customLong("challenge-retry"), help: "Seconds between HTTP-01 self-check attempts (each leaks a solver HTTPRoute).")
+    var challengeRetry: Double = 11.4
+    @Flag(name: .customLong("orders-vanish"), help: "The simulated ACME CA has forgotten every Order (seed 001: 404 \"No order for ID\").")
+    var ordersVanish = false
 
     func run() throws {
         guard let radius = BlastRadius(rawValue: blastRadius) else {
@@ -59,6 +63,8 @@ struct Serve: ParsableCommand {
         options.argoCD.crdVersion = oldArgoCDCRD ? .beforeAutomatedEnabled : .current
         options.crdDirectory = crds
         options.ingressAddress = ingressAddress
+        options.certManager.challengeRetrySeconds = challengeRetry
+        options.certManager.ordersVanishAtCA = ordersVanish
         var records: [String: [String]] = [:]
         for r in resolve {
             let kv = r.split(separator: "=", maxSplits: 1).map(String.init)
