@@ -57,3 +57,26 @@ struct RobustnessTests {
         #expect(rvs.count == 40, "every write gets its own resourceVersion")
     }
 }
+
+@Suite("kubectl typed generators (protobuf bodies)")
+struct GeneratorTests {
+    @Test("kubectl create namespace / secret tls / configmap, as seed 000's operators typed them")
+    func create() throws {
+        let f = try SimFixture.start { $0.controllers = [] }
+        defer { f.sim.stop() }
+        let k = try f.kubectl()
+        try k.ok("create", "namespace", "acme-pay-production")
+        let issued = try f.sim.ca.issue(commonName: "temp-bootstrap", dnsNames: ["temp-bootstrap"], notBefore: Date(), notAfter: Date().addingTimeInterval(86400))
+        try f.dir.write("tls.crt", issued.certificatePEM)
+        try f.dir.write("tls.key", issued.keyPEM)
+        try k.ok("create", "secret", "tls", "acme-pay-prod-tls-secret", "-n", "acme-pay-production",
+                 "--cert=\(f.dir.path)/tls.crt", "--key=\(f.dir.path)/tls.key")
+        let secret = try #require(f.sim.get("Secret", "acme-pay-production", "acme-pay-prod-tls-secret"))
+        #expect(secret["type"]?.string == "kubernetes.io/tls")
+        #expect(secret[path: "data", "tls.crt"]?.string == Data(issued.certificatePEM.utf8).base64EncodedString())
+        try k.ok("create", "configmap", "settings", "-n", "acme-pay-production", "--from-literal=level=info")
+        #expect(f.sim.get("ConfigMap", "acme-pay-production", "settings")?[path: "data", "level"]?.string == "info")
+        let unsupported = try k.run(["create", "deployment", "web", "--image=nginx"])
+        #expect(unsupported.status != 0 && unsupported.stderr.contains("KubeSim does not speak"))
+    }
+}

@@ -214,6 +214,7 @@ final class APIServer: Sendable {
 
     private func decodeBody(_ req: HTTPRequest) throws(APIError) -> Value {
         let contentType = req.header("content-type") ?? "application/json"
+        if contentType.contains("protobuf"), let v = try? ProtobufBody.decode(req.body) { return v }
         if contentType.contains("protobuf") || contentType.contains("cbor") {
             throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (KubeSim does not speak \(contentType))")
         }
