@@ -64,6 +64,7 @@ public final class KubeSim: Sendable {
         if options.controllers.contains(.gateway) { controllers.append(GatewayController(context)) }
         if options.controllers.contains(.certManager) { controllers.append(CertManagerController(context)) }
         if options.controllers.contains(.argoCD) { controllers.append(ArgoCDController(context)) }
+        if options.controllers.contains(.workloads) { controllers.append(WorkloadController(context)) }
         runner = ControllerRunner(controllers: controllers, store: store, clock: clock)
         background = Locked(nil)
         try server.start(port: options.port)

@@ -80,6 +80,8 @@ public struct KubeSimOptions: Sendable {
     public var store = ObjectStore.Options()
     /// Seed for uids, generated names and fault fractions.
     public var seed: UInt64 = 42
+    /// Whether a container image can be pulled (seed 000's backend image was never pushed). Default: all can.
+    public var imageAvailable: @Sendable (String) -> Bool = { _ in true }
     /// Which controllers run.
     public var controllers: Set<ControllerKind> = Set(ControllerKind.allCases)
 
@@ -87,5 +89,5 @@ public struct KubeSimOptions: Sendable {
 }
 
 public enum ControllerKind: String, Sendable, CaseIterable {
-    case gateway, certManager, argoCD
+    case gateway, certManager, argoCD, workloads
 }

@@ -174,3 +174,72 @@ struct GatewayControllerTests {
         #expect(Self.condition(l, "Programmed")?["status"]?.string == "True")
     }
 }
+
+@Suite("HTTPRoute status and workloads")
+struct RouteAndWorkloadTests {
+    @Test("HTTPRoute status.parents: Accepted, and ResolvedRefs=False BackendNotFound until the Service exists")
+    func routeStatus() throws {
+        let sim = try KubeSim.start()
+        defer { sim.stop() }
+        try sim.apply(yaml: GatewayControllerTests.gateway() + "\n---\n" + GatewayControllerTests.tlsSecret("catalog-tls", "traefik") + "\n---\n" + GatewayControllerTests.tlsSecret("orders-tls", "traefik"))
+        try sim.apply(yaml: """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: acme-pay-production}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: acme-pay-route, namespace: acme-pay-production}
+            spec:
+              parentRefs: [{name: traefik-gateway, namespace: traefik}]
+              hostnames: [pay.example.com]
+              rules: [{backendRefs: [{name: acme-pay-web, port: 80}]}]
+            """)
+        sim.reconcile()
+        var parent = sim.get("HTTPRoute", "acme-pay-production", "acme-pay-route")?[path: "status", "parents"]?[0]
+        #expect(parent?[path: "parentRef", "name"]?.string == "traefik-gateway")
+        #expect(parent?["controllerName"]?.string == "traefik.io/gateway-controller")
+        #expect(GatewayControllerTests.condition(parent, "Accepted")?["status"]?.string == "True")
+        let refs = GatewayControllerTests.condition(parent, "ResolvedRefs")
+        #expect(refs?["reason"]?.string == "BackendNotFound")
+        #expect(refs?["message"]?.string?.contains("service \"acme-pay-web\" not found") == true)
+        try sim.apply(yaml: "apiVersion: v1\nkind: Service\nmetadata: {name: acme-pay-web, namespace: acme-pay-production}\nspec: {ports: [{port: 80}]}\n")
+        sim.reconcile()
+        parent = sim.get("HTTPRoute", "acme-pay-production", "acme-pay-route")?[path: "status", "parents"]?[0]
+        #expect(GatewayControllerTests.condition(parent, "ResolvedRefs")?["status"]?.string == "True")
+    }
+
+    @Test("a Deployment whose image cannot be pulled stays unavailable; Argo CD health follows")
+    func workloads() throws {
+        var options = KubeSimOptions()
+        options.imageAvailable = { !$0.contains("pay-web") }
+        let sim = try KubeSim.start(options)
+        defer { sim.stop() }
+        try sim.apply(yaml: """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: pay-web, namespace: default}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: pay-web}}
+              template:
+                metadata: {labels: {app: pay-web}}
+                spec: {containers: [{name: web, image: registry.example.com/acme/pay-web:1.0.0}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: catalog, namespace: default}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: catalog}}
+              template:
+                metadata: {labels: {app: catalog}}
+                spec: {containers: [{name: web, image: registry.example.com/acme/catalog:2.1.0}]}
+            """)
+        sim.reconcile()
+        let pay = try #require(sim.get("Deployment", "default", "pay-web"))
+        #expect(pay[path: "status", "availableReplicas"] == nil)
+        #expect(pay[path: "status", "conditions"]?.elements.first { $0["type"]?.string == "Available" }?["status"]?.string == "False")
+        #expect(sim.get("Deployment", "default", "catalog")?[path: "status", "availableReplicas"]?.int == 1)
+    }
+}

@@ -186,6 +186,10 @@ final class ArgoCDController: Controller, @unchecked Sendable {
             return conds == nil ? "Progressing" : "Degraded"
         case "Application":
             return live[path: "status", "health", "status"]?.string ?? "Unknown"
+        case "Deployment", "StatefulSet", "DaemonSet":
+            guard let status = live["status"] else { return "Progressing" }
+            let want = live[path: "spec", "replicas"]?.int ?? 1
+            return (status["availableReplicas"]?.int ?? 0) >= want ? "Healthy" : "Progressing"
         default:
             return "Healthy"
         }

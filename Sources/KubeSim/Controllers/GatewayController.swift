@@ -16,6 +16,9 @@ final class GatewayController: Controller, @unchecked Sendable {
         var seenRV = -1
         var contributions: [String: [(gateway: String, attachment: Attachment)]] = [:]
         var byGateway: [String: [Attachment: Int]] = [:]
+        /// Routes that are not cert-manager solver routes get status.parents written.
+        var plainRoutes: Set<String> = []
+        var plainChanged = false
     }
     private let index = Locked(RouteIndex())
 
@@ -31,19 +34,97 @@ final class GatewayController: Controller, @unchecked Sendable {
 
     func reconcile(now: Date) -> Date? {
         let store = ctx.store
-        let stamp = [store.lastChange(gateways), store.lastChange(secrets), store.lastChange(grants), store.lastChange(classes), store.lastChange(namespaces)]
+        let stamp = self.stamp()
         let radius = ctx.blastRadius.value
         let routes = store.lastChange(routesKey)
         let m = memory.value
+        var attachments: [String: [Attachment: Int]]? = nil
+        if m.routes != routes { attachments = routeIndex() }
         if m.stamp == stamp && m.radius == radius {
             if m.routes == routes { return nil }
-            if let last = m.lastRun, now < last.addingTimeInterval(routeResync) { return last.addingTimeInterval(routeResync) }
+            let plainChanged = index.value.plainChanged
+            if !plainChanged, let last = m.lastRun, now < last.addingTimeInterval(routeResync) { return last.addingTimeInterval(routeResync) }
         }
         reconcileClasses(now: now)
-        let attachments = routeIndex()
-        for gw in store.list(gateways) { reconcileGateway(gw, attachments: attachments, radius: radius, now: now) }
-        memory.withLock { $0 = ([store.lastChange(gateways), store.lastChange(secrets), store.lastChange(grants), store.lastChange(classes), store.lastChange(namespaces)], radius, store.lastChange(routesKey), now) }
+        let current = attachments ?? routeIndex()
+        for gw in store.list(gateways) { reconcileGateway(gw, attachments: current, radius: radius, now: now) }
+        reconcileRouteStatus(now: now)
+        _ = routeIndex()  // absorb our own status writes
+        index.withLock { $0.plainChanged = false }
+        memory.withLock { $0 = (self.stamp(), radius, store.lastChange(routesKey), now) }
         return nil
+    }
+
+    private func stamp() -> [Int] {
+        let store = ctx.store
+        return [store.lastChange(gateways), store.lastChange(secrets), store.lastChange(grants), store.lastChange(classes),
+                store.lastChange(namespaces), store.lastChange(services)]
+    }
+
+    var services: ResourceKey { ResourceKey(group: "", plural: "services") }
+
+    /// status.parents of HTTPRoutes that are not solver routes: Accepted (a listener takes the route) and
+    /// ResolvedRefs (BackendNotFound when a Service is missing — seed 000's "service not found"; RefNotPermitted).
+    private func reconcileRouteStatus(now: Date) {
+        let slots = index.withLock { ix -> [String] in ix.plainChanged = false; return Array(ix.plainRoutes) }
+        for slot in slots.sorted() {
+            let parts = slot.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let route = ctx.store.get(routesKey, namespace: parts[0], name: parts[1]) else { continue }
+            let ns = route.metadataNamespace
+            let gen = route[path: "metadata", "generation"]?.int ?? 1
+            let hostnames = route[path: "spec", "hostnames"]?.elements.compactMap(\.string) ?? []
+            // Backends.
+            var resolved = (status: "True", reason: "ResolvedRefs", message: "Resolved all the Object references for the Route")
+            outer: for rule in route[path: "spec", "rules"]?.elements ?? [] {
+                for ref in rule["backendRefs"]?.elements ?? [] {
+                    guard (ref["kind"]?.string ?? "Service") == "Service", (ref["group"]?.string ?? "").isEmpty else { continue }
+                    let name = ref["name"]?.string ?? ""
+                    let refNS = ref["namespace"]?.string ?? ns
+                    if refNS != ns && !backendGrantAllows(from: ns, to: refNS, name: name) {
+                        resolved = ("False", "RefNotPermitted", "backendRef to Service \(refNS)/\(name) not permitted by any ReferenceGrant"); break outer
+                    }
+                    if ctx.store.get(services, namespace: refNS, name: name) == nil {
+                        resolved = ("False", "BackendNotFound", "Cannot load HTTPBackendRef \(refNS)/\(name): getting service: service \"\(name)\" not found"); break outer
+                    }
+                }
+            }
+            var parents: [Value] = []
+            let previous = route[path: "status", "parents"]?.elements ?? []
+            for p in route[path: "spec", "parentRefs"]?.elements ?? [] {
+                if let k = p["kind"]?.string, k != "Gateway" { continue }
+                let gwNS = p["namespace"]?.string ?? ns
+                guard let gw = ctx.store.get(gateways, namespace: gwNS, name: p["name"]?.string ?? "") else { continue }
+                let className = gw[path: "spec", "gatewayClassName"]?.string ?? ""
+                let controller = ctx.store.get(classes, name: className)?[path: "spec", "controllerName"]?.string ?? "kubesim.syncgate.dev/gateway-controller"
+                var accepted = (status: "False", reason: "NotAllowedByListeners", message: "No listener of Gateway \(gwNS)/\(gw.metadataName) accepts this route")
+                for l in gw[path: "spec", "listeners"]?.elements ?? [] {
+                    let attachment = Attachment(namespace: ns, hostnames: hostnames, sectionName: p["sectionName"]?.string, port: p["port"]?.int)
+                    if countAttached([attachment: 1], listener: l, gatewayNamespace: gwNS) > 0 {
+                        accepted = ("True", "Accepted", "Route was accepted"); break
+                    }
+                }
+                var parentRef: [(String, Value)] = [("group", .string(Self.g)), ("kind", .string("Gateway")), ("name", .string(gw.metadataName)), ("namespace", .string(gwNS))]
+                if let sn = p["sectionName"] { parentRef.append(("sectionName", sn)) }
+                var conds = previous.first { $0[path: "parentRef", "name"]?.string == gw.metadataName && $0[path: "parentRef", "namespace"]?.string == gwNS && $0[path: "parentRef", "sectionName"] == p["sectionName"] }?["conditions"]?.elements ?? []
+                conds = Conditions.set(conds, type: "Accepted", status: accepted.status, reason: accepted.reason, message: accepted.message, now: now, observedGeneration: gen)
+                conds = Conditions.set(conds, type: "ResolvedRefs", status: resolved.status, reason: resolved.reason, message: resolved.message, now: now, observedGeneration: gen)
+                parents.append(.obj([("parentRef", .obj(parentRef)), ("controllerName", .string(controller)), ("conditions", .array(conds))]))
+            }
+            ctx.store.mutate(routesKey, namespace: ns, name: route.metadataName, status: true) { v in v.set(["status", "parents"], .array(parents)) }
+        }
+    }
+
+    private func backendGrantAllows(from: String, to: String, name: String) -> Bool {
+        for grant in ctx.store.list(grants, namespace: to) {
+            let fromOK = (grant[path: "spec", "from"]?.elements ?? []).contains {
+                $0["group"]?.string == Self.g && $0["kind"]?.string == "HTTPRoute" && $0["namespace"]?.string == from
+            }
+            let toOK = (grant[path: "spec", "to"]?.elements ?? []).contains {
+                ($0["group"]?.string ?? "") == "" && $0["kind"]?.string == "Service" && ($0["name"]?.string == nil || $0["name"]?.string == name)
+            }
+            if fromOK && toOK { return true }
+        }
+        return false
     }
 
     private func reconcileClasses(now: Date) {
@@ -77,11 +158,13 @@ final class GatewayController: Controller, @unchecked Sendable {
         return index.withLock { ix in
             let now = store.resourceVersion
             func add(_ slot: String, _ r: Value) {
+                if r.labels["acme.cert-manager.io/http01-solver"] == nil { ix.plainRoutes.insert(slot); ix.plainChanged = true }
                 let c = Self.contributions(r)
                 ix.contributions[slot] = c
                 for (g, a) in c { ix.byGateway[g, default: [:]][a, default: 0] += 1 }
             }
             func remove(_ slot: String) {
+                if ix.plainRoutes.remove(slot) != nil { ix.plainChanged = true }
                 for (g, a) in ix.contributions.removeValue(forKey: slot) ?? [] {
                     ix.byGateway[g]?[a]? -= 1
                     if ix.byGateway[g]?[a] == 0 { ix.byGateway[g]?[a] = nil }
