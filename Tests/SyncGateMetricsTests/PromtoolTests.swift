@@ -1,5 +1,6 @@
 import Foundation
 import SyncGateCore
+import SyncGateMetrics
 import Testing
 
 /// pipelines/alerts/ through Prometheus' own `promtool`: the rules compile, and unit tests with input series show
@@ -75,6 +76,30 @@ import Testing
                      for key in labels.keys.sorted() { o[key] = .string(labels[key]!) }
                      return .object(["exp_labels": .object(o)])
                  })])
+    }
+
+    @Test func theExpositionPassesPromtoolsLint() async throws {
+        guard let promtool = Self.promtool() else {
+            Issue.record("promtool is not installed (Debian package `prometheus`; CI installs it)")
+            return
+        }
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = try Fixture()
+        let families = await MetricsCollector(reader: try fixture.reader(), probe: fixture.probe).collect(now: { Fixture.now })
+        let file = dir.appendingPathComponent("metrics.prom")
+        try PrometheusText.render(families).write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        process.standardInput = try FileHandle(forReadingFrom: file)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "promtool check metrics:\n\(output)")
     }
 
     @Test func theSeedAlertsFireWhenTheyShould() throws {
