@@ -6,12 +6,15 @@ import Testing
 @Suite struct ManifestValidityTests {
     static let files = RepoFiles.yamlFiles(under: ["pipelines", "examples"])
 
+    /// Parsed once for every test (about 3.5 MB of CRDs).
+    static let loaded: CRDSchemas? = CRDSchemas.locate().flatMap { try? CRDSchemas(directory: $0) }
+
     static func schemas() throws -> CRDSchemas {
-        guard let directory = CRDSchemas.locate() else {
-            Issue.record("no CRD directory: set SYNCGATE_CRD_DIR to a folder with the upstream Argo CD, cert-manager and Gateway API CRDs")
+        guard let schemas = loaded else {
+            Issue.record("no readable CRD directory: set SYNCGATE_CRD_DIR to a folder with the upstream Argo CD, cert-manager and Gateway API CRDs")
             throw CancellationError()
         }
-        return try CRDSchemas(directory: directory)
+        return schemas
     }
 
     /// Problems of one Kubernetes object (empty = valid).
