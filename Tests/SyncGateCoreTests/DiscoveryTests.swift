@@ -260,6 +260,44 @@ struct DiscoveryTests {
         #expect(plan.findings.allSatisfy { $0.severity == .info })
     }
 
+    @Test("git directory generator without goTemplate: {{path}} and {{path.basename}}")
+    func plainTemplate() throws {
+        let repo = try TempRepo([
+            "set.yaml": """
+            apiVersion: argoproj.io/v1alpha1
+            kind: ApplicationSet
+            metadata: {name: apps, namespace: argocd}
+            spec:
+              generators:
+                - git:
+                    repoURL: https://github.com/acme/gitops.git
+                    revision: HEAD
+                    directories: [{path: 'apps/*'}]
+              template:
+                metadata: {name: '{{path.basename}}-app'}
+                spec:
+                  source: {repoURL: 'https://github.com/acme/gitops.git', path: '{{path}}'}
+                  destination: {server: 'https://kubernetes.default.svc', namespace: '{{path[1]}}'}
+            """,
+            "apps/one/s.yaml": service,
+        ])
+        defer { repo.remove() }
+        let plan = try repo.plan(repoURL: "git@github.com:acme/gitops")
+        let a = try #require(plan.applications.first)
+        #expect(a.name == "one-app")
+        #expect(a.path == "apps/one")
+        #expect(a.destinationNamespace == "one")
+        #expect(plan.inventory.services.first?.namespace == "one")
+    }
+
+    @Test("a placeholder repoURL (<GITOPS_REPO_URL>) with an existing path is planned as this repository")
+    func placeholder() throws {
+        let repo = try TempRepo(["a.yaml": app("a", path: "svc", repo: "<GITOPS_REPO_URL>"), "b.yaml": app("b", path: "svc2"), "svc/s.yaml": service, "svc2/s.yaml": service])
+        defer { repo.remove() }
+        let plan = try repo.plan(repoURL: "https://github.com/acme/gitops")
+        #expect(plan.applications.first { $0.name == "a" }?.rendering == .directory)
+    }
+
     @Test("glob patterns of git directory generators")
     func globs() {
         #expect(PathGlob.matches(pattern: "apps/*", path: "apps/web"))

@@ -140,4 +140,19 @@ struct GraphTests {
         #expect(f.object == "Application argocd/web")
         #expect(plan.waves.applicationWaves["argocd/gw"] ?? 9 < plan.waves.applicationWaves["argocd/web"] ?? -9)
     }
+
+    @Test("cross-Application order that the parent's waves respect: no SG115")
+    func applicationOrderRespected() throws {
+        let repo = try TempRepo([
+            "root.yaml": app("root", path: "apps", ns: "argocd"),
+            "apps/gw.yaml": app("gw", path: "gw", ns: "infra", wave: -1),
+            "apps/web.yaml": app("web", path: "web", ns: "infra", wave: 0),
+            "gw/gw.yaml": Fixtures.gateway(),
+            "web/all.yaml": Fixtures.join(Fixtures.issuer, Fixtures.certificate(), Fixtures.backend),
+        ])
+        defer { repo.remove() }
+        let plan = try repo.plan(repoURL: "https://github.com/acme/gitops")
+        #expect(plan.waves.applicationOrder.contains { $0.before == "argocd/gw" && $0.after == "argocd/web" })
+        #expect(!plan.findings.contains { $0.id == RuleCatalog.applicationOrder.id })
+    }
 }

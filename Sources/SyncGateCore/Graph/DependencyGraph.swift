@@ -38,8 +38,21 @@ public struct DependencyGraph: Sendable {
 
     /// Sorts edges and node ids once, so that every reader gets them in a deterministic order for free.
     public mutating func finish() {
-        edges.sort(by: DependencyGraph.edgeOrder)
         nodeOrder = nodes.keys.sorted()
+        // Sort edges by the positions of their ends among the sorted ids: the same order as comparing the
+        // strings, with integer comparisons.
+        var position: [String: Int] = [:]
+        position.reserveCapacity(nodeOrder.count)
+        for (i, id) in nodeOrder.enumerated() { position[id] = i }
+        let kinds = EdgeKind.allCases.map(\.rawValue).sorted()
+        var kindRank: [EdgeKind: Int] = [:]
+        for k in EdgeKind.allCases { kindRank[k] = kinds.firstIndex(of: k.rawValue) ?? 0 }
+        let keyed = edges.map { e in (position[e.from] ?? Int.max, position[e.to] ?? Int.max, kindRank[e.kind] ?? 0, e) }
+        edges = keyed.sorted { a, b in
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1 != b.1 { return a.1 < b.1 }
+            return a.2 < b.2
+        }.map(\.3)
         isFinished = true
     }
 

@@ -14,8 +14,8 @@ public enum HostChains {
         var hosts: Set<String> = []
         var exactListeners: [String: [Listener]] = [:]
         var wildcardListeners: [Listener] = []
-        for gw in inv.gateways {
-            for l in gw.listeners {
+        for listeners in inv.listenersByGateway {
+            for l in listeners {
                 guard let h = l.hostname?.lowercased(), !h.isEmpty else { continue }
                 hosts.insert(h)
                 if h.hasPrefix("*.") { wildcardListeners.append(l) } else { exactListeners[h, default: []].append(l) }
@@ -79,12 +79,14 @@ public enum HostChains {
                     for img in images[w] ?? [] { ids.insert(img) }
                 }
             }
-            let present = ids.filter { graph.nodes[$0] != nil }
-            let ordered = present.sorted { a, b in
-                let ka = NodeID.kind(of: a), kb = NodeID.kind(of: b)
-                return ka.chainRank != kb.chainRank ? ka.chainRank < kb.chainRank : a < b
+            var present: [(rank: Int, id: String, app: String?)] = []
+            for id in ids {
+                guard let n = graph.nodes[id] else { continue }
+                present.append((n.kind.chainRank, id, n.application))
             }
-            let apps = Set(ordered.compactMap { graph.nodes[$0]?.application }).sorted()
+            present.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.id < $1.id }
+            let ordered = present.map(\.id)
+            let apps = Set(present.compactMap(\.app)).sorted()
             chains.append(HostChain(host: host, nodes: ordered, applications: apps))
         }
         return chains
