@@ -137,6 +137,28 @@ struct Fixture {
         data:
           tls.crt: \(Data(placeholderPEM.utf8).base64EncodedString())
         ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: traefik-gateway, namespace: traefik}
+        spec:
+          gatewayClassName: traefik
+          listeners:
+            - {name: websecure-catalog, port: 443, protocol: HTTPS, hostname: catalog.example.com}
+            - {name: websecure-rbac, port: 443, protocol: HTTPS, hostname: rbac.example.com}
+        status:
+          conditions:
+            - {type: Programmed, status: "False", reason: InvalidCertificateRef}
+          listeners:
+            - name: websecure-rbac
+              conditions:
+                - {type: ResolvedRefs, status: "False", reason: InvalidCertificateRef}
+                - {type: Programmed, status: "False", reason: Invalid}
+            - name: websecure-catalog
+              conditions:
+                - {type: Accepted, status: "True", reason: Accepted}
+                - {type: ResolvedRefs, status: "True", reason: ResolvedRefs}
+                - {type: Programmed, status: "False", reason: Invalid}
+        ---
         apiVersion: v1
         kind: ConfigMap
         metadata:

@@ -61,6 +61,30 @@ import Testing
       dnsNames: [catalog.acme.example.com]
       issuerRef: {name: letsencrypt-ingress, kind: ClusterIssuer}
     ---
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: traefik}
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: GatewayClass
+    metadata: {name: traefik}
+    spec: {controllerName: traefik.io/gateway-controller}
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {name: traefik-gateway, namespace: traefik}
+    spec:
+      gatewayClassName: traefik
+      listeners:
+        - name: websecure-pay
+          port: 8443
+          protocol: HTTPS
+          hostname: pay.acme.example.com
+          tls:
+            mode: Terminate
+            certificateRefs: [{kind: Secret, name: pay-tls, namespace: acme-pay-production}]
+          allowedRoutes: {namespaces: {from: All}}
+    ---
     apiVersion: argoproj.io/v1alpha1
     kind: Application
     metadata:
@@ -124,6 +148,12 @@ import Testing
         #expect(paused.value == 1)
         #expect(paused.labels["reason"] == "DNS pay.acme.example.com does not resolve to the ingress")
         #expect(m["syncgate_application_paused_timestamp_seconds"]?.value(["application": "acme-pay-production"]) == 1_774_203_600)
+        // Seed 000's compounding failure: the listener's Secret is missing and the whole Gateway is not Programmed.
+        let gateway = try #require(sim.get("Gateway", "traefik", "traefik-gateway", group: "gateway.networking.k8s.io"))
+        let programmed = gateway[path: "status", "conditions"]?.elements.first { $0["type"]?.string == "Programmed" }?["status"]?.string
+        #expect(programmed == "False")
+        #expect(m["syncgate_gateway_programmed"]?.value(["namespace": "traefik", "gateway": "traefik-gateway"]) == 0)
+        #expect(m["syncgate_gateway_listener_condition"]?.value(["listener": "websecure-pay", "condition": "ResolvedRefs"]) == 0)
         let challenges = m["syncgate_acme_challenges"]?.values(["namespace": "acme-pay-production"]).reduce(0) { $0 + $1.value } ?? 0
         #expect(challenges == Double(sim.list("Challenge", namespace: "acme-pay-production").count))
     }

@@ -97,6 +97,16 @@ import Testing
         #expect(gates.values(["application": "acme-pay-production"]).count == 3)
     }
 
+    @Test func gatewayAndListenerConditions() async throws {
+        let m = try await scrape()
+        #expect(m["syncgate_gateway_programmed"]?.value(["namespace": "traefik", "gateway": "traefik-gateway"]) == 0)
+        let listeners = try #require(m["syncgate_gateway_listener_condition"])
+        #expect(listeners.value(["listener": "websecure-rbac", "condition": "ResolvedRefs", "reason": "InvalidCertificateRef"]) == 0)
+        #expect(listeners.value(["listener": "websecure-catalog", "condition": "ResolvedRefs"]) == 1)
+        #expect(listeners.value(["listener": "websecure-catalog", "condition": "Programmed"]) == 0, "a healthy listener down with its Gateway")
+        #expect(listeners.values(["listener": "websecure-rbac"]).count == 2, "only the conditions the status has")
+    }
+
     @Test func rolloutJournal() async throws {
         let m = try await scrape()
         let status = try #require(m["syncgate_rollout_status"])

@@ -125,6 +125,8 @@ import Testing
             // Paused at t=0; the collector last succeeded at t=0 and then stopped.
             Self.series("syncgate_application_paused_timestamp_seconds", ["namespace": "argocd", "application": "pay", "reason": "dns"], "0x400"),
             Self.series("syncgate_collector_last_success_timestamp_seconds", [:], "0x400"),
+            // Seed 000's Gateway: Programmed until the new listener's Secret is missing at t=5m.
+            Self.series("syncgate_gateway_programmed", ["namespace": "traefik", "gateway": "traefik-gateway"], "1x4 0x60"),
         ]
         let tests: [Value] = [
             Self.expect("SyncGateAcmeRetryStorm", at: "10m", []),
@@ -140,6 +142,8 @@ import Testing
             Self.expect("SyncGateApplicationPausedTooLong", at: "3h", []),
             Self.expect("SyncGateApplicationPausedTooLong", at: "5h",
                         [["namespace": "argocd", "application": "pay", "reason": "dns", "severity": "warning"]]),
+            Self.expect("SyncGateGatewayNotProgrammed", at: "4m", []),
+            Self.expect("SyncGateGatewayNotProgrammed", at: "10m", [["namespace": "traefik", "gateway": "traefik-gateway", "severity": "critical"]]),
             Self.expect("SyncGateMetricsStale", at: "10m", []),
             Self.expect("SyncGateMetricsStale", at: "30m", [["severity": "warning"]]),
         ]

@@ -34,11 +34,12 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
     public static let order = ResourceKind(group: "acme.cert-manager.io", version: "v1", kind: "Order", plural: "orders")
     public static let challenge = ResourceKind(group: "acme.cert-manager.io", version: "v1", kind: "Challenge", plural: "challenges")
     public static let httpRoute = ResourceKind(group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute", plural: "httproutes")
+    public static let gateway = ResourceKind(group: "gateway.networking.k8s.io", version: "v1", kind: "Gateway", plural: "gateways")
     public static let secret = ResourceKind(group: "", version: "v1", kind: "Secret", plural: "secrets")
     /// The rollout journals (`syncgate-rollout-NAME` ConfigMaps the rollout engine keeps next to the Applications).
     public static let rolloutJournal = ResourceKind(group: "", version: "v1", kind: "ConfigMap", plural: "configmaps",
                                                     labelSelector: "app.kubernetes.io/managed-by=syncgate")
 
     /// What one collection lists in all namespaces (Secrets are read one by one, only those Certificates name).
-    public static let listed: [ResourceKind] = [.application, .certificate, .certificateRequest, .order, .challenge, .httpRoute, .rolloutJournal]
+    public static let listed: [ResourceKind] = [.application, .certificate, .certificateRequest, .order, .challenge, .httpRoute, .gateway, .rolloutJournal]
 }

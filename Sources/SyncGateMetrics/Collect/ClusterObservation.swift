@@ -22,6 +22,7 @@ public struct ClusterObservation: Sendable {
     public var challenges: [Value] = []
     public var httpRoutes: [Value] = []
     public var rolloutJournals: [Value] = []
+    public var gateways: [Value] = []
     /// The leaf of each Certificate's Secret (key: the Secret), or why it could not be read.
     public var secretCertificates: [ObjectKey: Result<CertificateValidity, EvidenceError>] = [:]
     /// Secrets that are SyncGate placeholders (label syncgate.dev/placeholder=true).

@@ -64,6 +64,7 @@ public struct MetricsCollector: Sendable {
         observation.challenges = objects(.challenge)
         observation.httpRoutes = objects(.httpRoute)
         observation.rolloutJournals = objects(.rolloutJournal)
+        observation.gateways = objects(.gateway)
 
         await readSecrets(into: &observation)
         if let probe { await probeEndpoints(probe, into: &observation) }

@@ -6,6 +6,7 @@ public enum MetricsModel {
             + ApplicationFamilies(observation: observation).families()
             + RateLimitFamilies(observation: observation, now: now, settings: settings).families()
             + RolloutFamilies(observation: observation).families()
+            + GatewayFamilies(observation: observation).families()
     }
 
     /// The collector's own health: when it last succeeded, how long it took, which reads failed.

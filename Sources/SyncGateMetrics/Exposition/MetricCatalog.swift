@@ -58,6 +58,14 @@ public enum MetricCatalog {
         "syncgate_application_gate", labels: ["namespace", "application", "gate", "result"],
         help: "Last gate results SyncGate recorded on the Application (syncgate.dev/gate-results): 1 per gate with its result (pass, blocked, failed, pending).")
 
+    // Gateways: seed 000's one missing Secret took every listener of the Gateway down.
+    public static let gatewayProgrammed = MetricDescriptor(
+        "syncgate_gateway_programmed", labels: ["namespace", "gateway"],
+        help: "1 when the Gateway has condition Programmed=True, else 0 (0 on a whole-Gateway blast radius stops every listener).")
+    public static let gatewayListenerCondition = MetricDescriptor(
+        "syncgate_gateway_listener_condition", labels: ["namespace", "gateway", "listener", "condition", "reason"],
+        help: "1 when the listener's condition (Programmed, ResolvedRefs, Accepted) is True, else 0, with the condition's reason (e.g. InvalidCertificateRef).")
+
     // Rollouts (the journal ConfigMaps the rollout engine keeps).
     public static let rolloutStatus = MetricDescriptor(
         "syncgate_rollout_status", labels: ["namespace", "rollout", "status"],
@@ -96,6 +104,7 @@ public enum MetricCatalog {
         endpointProbeSuccess, certificateSecretPlaceholder, certificateReady, certificateRenewalState, certificateFailedAttempts, certificateOrderStuck,
         acmeOrders, acmeChallenges, acmeSolverRoutes,
         applicationPaused, applicationPausedAt, applicationAutoSync, applicationGate,
+        gatewayProgrammed, gatewayListenerCondition,
         rolloutStatus, rolloutUpdated, rolloutStage, rolloutStepsDone,
         caRateLimitUsed, caRateLimitLimit,
         collectorLastSuccess, collectorDuration, collectorErrors,
