@@ -149,7 +149,7 @@ public final class NginxServer: Sendable {
             }
             """)
         let text = """
-            worker_processes 1;
+            worker_processes auto;
             user root root;
             pid \(directory.file("nginx.pid"));
             error_log \(directory.file("error.log")) warn;

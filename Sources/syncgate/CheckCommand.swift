@@ -220,9 +220,25 @@ struct CheckTargets {
         let issuerByID = Dictionary(inventory.issuers.map { ($0.nodeID, $0) }, uniquingKeysWith: { a, _ in a })
         let issuedBy = Dictionary(plan.graph.edges.filter { $0.kind == .issuedBy }.map { ($0.to, $0.from) }, uniquingKeysWith: { a, _ in a })
         // Which CA (CAA identifier) issues for each host, from the Certificates naming it.
+        var certificateIndex: [String: Int] = [:]
+        for (index, certificate) in inventory.certificates.enumerated() {
+            certificateIndex[NodeID.certificate(namespace: certificate.namespace, name: certificate.name)] = index
+        }
+        // HTTPS listeners with a concrete host, by node id: (host, first certificateRef's Secret node id).
+        var httpsListeners: [String: [(String, String?)]] = [:]
+        if kinds.contains(.tls) {
+            for gateway in inventory.gateways {
+                for listener in gateway.listeners where listener.protocol.uppercased() == "HTTPS" {
+                    guard let host = listener.hostname?.lowercased(), !host.isEmpty, !host.hasPrefix("*.") else { continue }
+                    let secretID = listener.certificateRefs.first.map { NodeID.secret(namespace: $0.namespace, name: $0.name) }
+                    httpsListeners[listener.nodeID, default: []].append((host, secretID))
+                }
+            }
+        }
         var caByHost: [String: Set<String>] = [:]
         var certifiedHosts: Set<String> = []
-        for certificate in inventory.certificates {
+        for index in inventory.certificates.indices {
+            let certificate = inventory.certificates[index]
             let id = NodeID.certificate(namespace: certificate.namespace, name: certificate.name)
             let issuer = issuedBy[id].flatMap { issuerByID[$0] }
             for name in certificate.dnsNames.map({ $0.lowercased() }) {
@@ -248,7 +264,8 @@ struct CheckTargets {
                 guard kinds.contains(.acme), let server = issuerByID[node.id]?.acmeServer, !server.isEmpty else { continue }
                 targets.append(CheckTarget(nodeID: node.id, kind: .acme, subject: .acmeDirectory(url: server)))
             case .certificate:
-                guard let certificate = inventory.certificates.first(where: { NodeID.certificate(namespace: $0.namespace, name: $0.name) == node.id }) else { continue }
+                guard let index = certificateIndex[node.id] else { continue }
+                let certificate = inventory.certificates[index]
                 let issuer = issuedBy[node.id].flatMap { issuerByID[$0] }
                 let secretID = NodeID.secret(namespace: certificate.namespace, name: certificate.secretName)
                 for host in certificate.dnsNames.map({ $0.lowercased() }) where !host.hasPrefix("*.") {
@@ -263,12 +280,8 @@ struct CheckTargets {
             case .listener:
                 // A TLS listener whose host no Certificate names (a manually managed Secret): probe what it serves.
                 guard kinds.contains(.tls) else { continue }
-                for gateway in inventory.gateways {
-                    for listener in gateway.listeners where listener.nodeID == node.id && listener.protocol.uppercased() == "HTTPS" {
-                        guard let host = listener.hostname?.lowercased(), !host.isEmpty, !host.hasPrefix("*."), !certifiedHosts.contains(host) else { continue }
-                        let secretID = listener.certificateRefs.first.map { NodeID.secret(namespace: $0.namespace, name: $0.name) }
-                        targets.append(CheckTarget(nodeID: node.id, kind: .tls, subject: .servedTLS(host: host, secret: secretID.flatMap { secrets[$0] })))
-                    }
+                for (host, secretID) in httpsListeners[node.id] ?? [] where !certifiedHosts.contains(host) {
+                    targets.append(CheckTarget(nodeID: node.id, kind: .tls, subject: .servedTLS(host: host, secret: secretID.flatMap { secrets[$0] })))
                 }
             default:
                 continue

@@ -13,7 +13,7 @@ import SyncGateProbes
             CheckOutcome(target: dns, result: ProbeResult(.pass, "resolves to the ingress", evidence: [("A", "203.0.113.10")], durationMilliseconds: 3)),
             CheckOutcome(target: caa, result: ProbeResult(.pass, "CAA allows", durationMilliseconds: 4)),
             CheckOutcome(target: image, result: ProbeResult(.fail, "missing: MANIFEST_UNKNOWN", evidence: [("status", "404")], durationMilliseconds: 12)),
-            CheckOutcome(target: tls, result: ProbeResult(.unknown, "timeout", durationMilliseconds: 5_000)),
+            CheckOutcome(target: tls, result: ProbeResult(.unknown, "timeout", evidence: [("note", "a \"quoted\"\nline\u{1}")], durationMilliseconds: 5_000)),
         ]
         return CheckReport.assemble(
             planNodes: [
@@ -44,6 +44,11 @@ import SyncGateProbes
         let json = CheckReportRenderer(format: .json).render(report)
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect((root["summary"] as? [String: Any])?["exitCode"] as? Int == 2)
+        let nodes = try #require(root["nodes"] as? [[String: Any]])
+        #expect(nodes.count == 4)
+        let evidence = (nodes[3]["probes"] as? [[String: Any]])?.first?["evidence"] as? [String: String]
+        #expect(evidence?["note"] == "a \"quoted\"\nline\u{1}")
+        #expect((root["chains"] as? [[String: Any]])?.first?["firstFailing"] as? String == "image:r.example.com/pay/web:1")
         let sarif = CheckReportRenderer(format: .sarif).render(report)
         #expect(sarif.contains("\"startLine\" : 20"))
         let junit = CheckReportRenderer(format: .junit).render(report)

@@ -69,37 +69,39 @@ public struct CheckReportRenderer: Sendable {
         return out
     }
 
-    func jsonObject(_ report: CheckReport) -> [String: Any] {
-        [
-            "kinds": report.kinds.map(\.rawValue),
-            "summary": ["pass": report.count(.pass), "fail": report.count(.fail), "unknown": report.count(.unknown),
-                        "durationMs": (report.totalMilliseconds * 10).rounded() / 10, "exitCode": Int(report.exitCode)],
-            "nodes": report.nodes.map { node -> [String: Any] in
-                var object: [String: Any] = ["id": node.id, "kind": node.kind, "verdict": node.verdict.rawValue, "summary": node.summary,
-                                             "durationMs": (node.durationMilliseconds * 10).rounded() / 10]
-                if let location = node.location { object["location"] = location }
-                object["probes"] = node.probes.map { probe -> [String: Any] in
-                    [
-                        "kind": probe.target.kind.rawValue, "check": probe.target.label, "verdict": probe.result.verdict.rawValue,
-                        "summary": probe.result.summary, "attempts": probe.result.attempts,
-                        "durationMs": (probe.result.durationMilliseconds * 10).rounded() / 10,
-                        "evidence": probe.result.evidence.map { ["key": $0.key, "value": $0.value] },
-                    ]
-                }
-                return object
-            },
-            "chains": report.chains.map { chain -> [String: Any] in
-                var object: [String: Any] = ["host": chain.host, "verdict": chain.verdict.rawValue,
-                                             "nodes": chain.nodes.map { ["id": $0.id, "verdict": $0.verdict.rawValue] }]
-                if let first = chain.firstFailing { object["firstFailing"] = first }
-                return object
-            },
-        ]
-    }
-
+    /// JSON written by hand (keys in a fixed order): deterministic, and fast on thousands of nodes.
     func json(_ report: CheckReport) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: jsonObject(report), options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        var out = "{\n"
+        out += "  \"kinds\": [\(report.kinds.map { JSONText.string($0.rawValue) }.joined(separator: ", "))],\n"
+        out += "  \"summary\": {\"pass\": \(report.count(.pass)), \"fail\": \(report.count(.fail)), \"unknown\": \(report.count(.unknown)), "
+        out += "\"durationMs\": \(JSONText.number(report.totalMilliseconds)), \"exitCode\": \(report.exitCode)},\n"
+        out += "  \"nodes\": ["
+        for (index, node) in report.nodes.enumerated() {
+            out += index == 0 ? "\n    {" : ",\n    {"
+            out += "\"id\": \(JSONText.string(node.id)), \"kind\": \(JSONText.string(node.kind)), \"verdict\": \(JSONText.string(node.verdict.rawValue)), "
+            out += "\"summary\": \(JSONText.string(node.summary)), \"durationMs\": \(JSONText.number(node.durationMilliseconds))"
+            if let location = node.location { out += ", \"location\": \(JSONText.string(location))" }
+            out += ", \"probes\": ["
+            for (probeIndex, probe) in node.probes.enumerated() {
+                out += probeIndex == 0 ? "\n      {" : ",\n      {"
+                out += "\"kind\": \(JSONText.string(probe.target.kind.rawValue)), \"check\": \(JSONText.string(probe.target.label)), "
+                out += "\"verdict\": \(JSONText.string(probe.result.verdict.rawValue)), \"summary\": \(JSONText.string(probe.result.summary)), "
+                out += "\"attempts\": \(probe.result.attempts), \"durationMs\": \(JSONText.number(probe.result.durationMilliseconds)), \"evidence\": {"
+                out += probe.result.evidence.map { "\(JSONText.string($0.key)): \(JSONText.string($0.value))" }.joined(separator: ", ")
+                out += "}}"
+            }
+            out += node.probes.isEmpty ? "]}" : "\n    ]}"
+        }
+        out += report.nodes.isEmpty ? "],\n" : "\n  ],\n"
+        out += "  \"chains\": ["
+        for (index, chain) in report.chains.enumerated() {
+            out += index == 0 ? "\n    {" : ",\n    {"
+            out += "\"host\": \(JSONText.string(chain.host)), \"verdict\": \(JSONText.string(chain.verdict.rawValue)), "
+            if let first = chain.firstFailing { out += "\"firstFailing\": \(JSONText.string(first)), " }
+            out += "\"nodes\": [" + chain.nodes.map { "{\"id\": \(JSONText.string($0.id)), \"verdict\": \(JSONText.string($0.verdict.rawValue))}" }.joined(separator: ", ") + "]}"
+        }
+        out += report.chains.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        return out
     }
 
     private static func cell(_ text: String) -> String {
@@ -215,5 +217,29 @@ public struct CheckReportRenderer: Sendable {
             }
         }
         return out + "}\n"
+    }
+}
+
+/// Minimal JSON text helpers.
+enum JSONText {
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func number(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }
