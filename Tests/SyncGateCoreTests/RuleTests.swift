@@ -16,6 +16,7 @@ struct ListenerSecretRuleTests {
         #expect(one.message.contains("2 other listeners"))
         #expect(one.message.contains("whole Gateway"))
         #expect(one.object == "Gateway infra/gw listener https-app")
+        #expect(one.node == "listener:infra/gw/https-app")
         #expect(one.line > 1)
     }
 

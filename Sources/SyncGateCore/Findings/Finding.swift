@@ -10,9 +10,12 @@ public struct Finding: Sendable, Hashable {
     public var remedy: String
     /// The Application (`namespace/name`) the object belongs to, when known.
     public var application: String?
+    /// The graph node it is about (`listener:traefik/gw/https-pay`), when there is one: renderers show the
+    /// finding on every hostname chain through that node.
+    public var node: String?
 
     public init(id: String, severity: Severity, message: String, object: String, location: SourceLocation,
-                remedy: String, application: String? = nil) {
+                remedy: String, application: String? = nil, node: String? = nil) {
         self.id = id
         self.severity = severity
         self.message = message
@@ -20,12 +23,13 @@ public struct Finding: Sendable, Hashable {
         self.location = location
         self.remedy = remedy
         self.application = application
+        self.node = node
     }
 
     public init(_ rule: Rule, message: String, object: String, location: SourceLocation, remedy: String? = nil,
-                application: String? = nil, severity: Severity? = nil) {
+                application: String? = nil, severity: Severity? = nil, node: String? = nil) {
         self.init(id: rule.id, severity: severity ?? rule.severity, message: message, object: object,
-                  location: location, remedy: remedy ?? rule.remedy, application: application)
+                  location: location, remedy: remedy ?? rule.remedy, application: application, node: node)
     }
 
     public var file: String { location.file }

@@ -118,6 +118,7 @@ public struct JSONRenderer: PlanRenderer {
             j.field("file", f.location.file)
             j.field("line", f.location.line)
             j.field("remedy", f.remedy)
+            j.field("node", f.node)
             j.endObject()
         }
         j.endArray()

@@ -58,6 +58,7 @@ public struct SARIFRenderer: PlanRenderer {
             var props = Object()
             props["object"] = .string(f.object)
             props["application"] = f.application.jsonValue
+            props["node"] = f.node.jsonValue
             o["properties"] = .object(props)
             return .object(o)
         }

@@ -39,6 +39,9 @@ public struct TextRenderer: PlanRenderer {
         var needs: [String: [ApplicationDependency]] = [:]
         for d in plan.waves.applicationOrder { needs[d.after, default: []].append(d) }
 
+        var byNode: [String: [Finding]] = [:]
+        for f in plan.findings where f.severity != .info { if let n = f.node { byNode[n, default: []].append(f) } }
+
         for app in plan.applications {
             out += "\n" + bold("Application \(app.id)")
             var facts: [String] = []
@@ -52,12 +55,13 @@ public struct TextRenderer: PlanRenderer {
             for d in needs[app.id] ?? [] {
                 out += "  needs \(d.before) synced and healthy first: \(d.reason)\n"
             }
-            out += section(chains: chainsByApp[app.id] ?? [], waves: wavesByApp[app.id] ?? [], findings: findingsByApp[app.id] ?? [], plan: plan)
+            out += section(chains: chainsByApp[app.id] ?? [], waves: wavesByApp[app.id] ?? [], findings: findingsByApp[app.id] ?? [],
+                           byNode: byNode, plan: plan)
         }
         let unownedChains = chainsByApp[""] ?? [], unownedWaves = wavesByApp[""] ?? [], unownedFindings = findingsByApp[""] ?? []
         if !unownedChains.isEmpty || !unownedFindings.isEmpty {
             out += "\n" + bold(plan.applications.isEmpty ? "Objects (no Argo CD Application found)" : "Not owned by any Application") + "\n"
-            out += section(chains: unownedChains, waves: unownedWaves, findings: unownedFindings, plan: plan)
+            out += section(chains: unownedChains, waves: unownedWaves, findings: unownedFindings, byNode: byNode, plan: plan)
         }
         out += "\n" + (plan.isBlocked
             ? paint("BLOCKED", "1;31") + ": \(s.errors) error finding(s) must be fixed before syncing (exit 2).\n"
@@ -65,7 +69,7 @@ public struct TextRenderer: PlanRenderer {
         return out
     }
 
-    func section(chains: [HostChain], waves: [WaveEntry], findings: [Finding], plan: Plan) -> String {
+    func section(chains: [HostChain], waves: [WaveEntry], findings: [Finding], byNode: [String: [Finding]], plan: Plan) -> String {
         var out = ""
         for c in chains {
             out += "  \(bold(c.host))\n"
@@ -81,6 +85,9 @@ public struct TextRenderer: PlanRenderer {
                 }
                 let owner = n.application.map { "  [\($0)]" } ?? ""
                 out += "    \(id)\(note)\(paint(owner, "2"))\n"
+                for f in byNode[id] ?? [] {
+                    out += "      \(paint("!", f.severity == .error ? "1;31" : "33")) \(f.id) (\(f.location))\(f.application.map { $0 == n.application ? "" : " in \($0)" } ?? "")\n"
+                }
             }
         }
         if !waves.isEmpty {

@@ -14,7 +14,7 @@ public enum BackendServiceRule: StaticRule {
                     message: "\(object) sends traffic to Service \(b.key), which is not defined in the repository",
                     object: object, location: b.location,
                     remedy: "Add Service \(b.key) (and the workload it selects) in an earlier wave or Application, or fix the backend name.",
-                    application: application))
+                    application: application, node: NodeID.service(namespace: b.namespace, name: b.name)))
                 return
             }
             guard svc.expectsWorkload, inv.workloads(selectedBy: svc).isEmpty, reportedEmpty.insert(svc.key).inserted else { return }
@@ -22,7 +22,7 @@ public enum BackendServiceRule: StaticRule {
             out.append(Finding(RuleCatalog.backendNoWorkload,
                 message: "Service \(svc.key), backend of \(object), selects \(selector) but no Deployment, StatefulSet or DaemonSet in namespace \(svc.namespace) has those pod labels",
                 object: "Service \(svc.key)", location: svc.manifest.location(of: svc.manifest.value[path: "spec", "selector"]),
-                application: svc.manifest.application))
+                application: svc.manifest.application, node: svc.nodeID))
         }
         for r in inv.routes {
             for b in r.backendRefs { check(b, from: "\(r.manifest.kind) \(r.namespace)/\(r.name)", application: r.manifest.application) }

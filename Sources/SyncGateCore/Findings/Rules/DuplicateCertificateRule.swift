@@ -22,7 +22,7 @@ public enum DuplicateCertificateRule: StaticRule {
             for c in certs.dropFirst() {
                 out.append(Finding(rule,
                     message: "\(c.displayName) requests exactly the names of \(first.displayName) (\(c.dnsNames.joined(separator: ", "))) from the same CA; duplicate certificates are rate-limited",
-                    object: c.displayName, location: c.location, application: c.application))
+                    object: c.displayName, location: c.location, application: c.application, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
             }
         }
         return out

@@ -8,7 +8,7 @@ public enum IssuerDefinedRule: StaticRule {
         for c in inv.certificates where c.issuerRef.isCertManager {
             if c.issuerRef.name.isEmpty {
                 out.append(Finding(rule, message: "\(c.displayName) has no issuerRef.name", object: c.displayName,
-                                   location: c.location, application: c.application, severity: .error))
+                                   location: c.location, application: c.application, severity: .error, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
                 continue
             }
             guard inv.issuer(for: c.issuerRef) == nil else { continue }
@@ -20,7 +20,7 @@ public enum IssuerDefinedRule: StaticRule {
             out.append(Finding(rule,
                 message: "\(c.displayName) is issued by \(what), which is not defined in the repository\(hint)",
                 object: c.displayName, location: c.manifest.location(of: c.manifest.value[path: "spec", "issuerRef"]),
-                application: c.application))
+                application: c.application, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
         }
         return out
     }

@@ -31,13 +31,13 @@ public enum ListenerSecretRule: StaticRule {
                             object: object, location: location,
                             remedy: "Add cert-manager.io/issue-temporary-certificate: \"true\" to \(writer.displayName) (\(writer.location)), or sync a placeholder Secret \(ref.key) (type kubernetes.io/tls, label syncgate.dev/placeholder: \"true\") before the listener.",
                             application: gw.manifest.application,
-                            severity: radius == .gateway ? .error : .warning))
+                            severity: radius == .gateway ? .error : .warning, node: l.nodeID))
                     } else {
                         out.append(Finding(rule,
                             message: "listener \(l.name) (\(l.hostname ?? "any host")) references Secret \(ref.key), which nothing in the repository creates (no Secret, SealedSecret, ExternalSecret or Certificate with that secretName). \(impact).",
                             object: object, location: location,
                             remedy: "Fix the Secret name, or add a Certificate with secretName \(ref.name) in namespace \(ref.namespace) and cert-manager.io/issue-temporary-certificate: \"true\", or create a placeholder Secret before the listener.",
-                            application: gw.manifest.application))
+                            application: gw.manifest.application, node: l.nodeID))
                     }
                 }
             }

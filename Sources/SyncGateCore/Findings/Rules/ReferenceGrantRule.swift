@@ -15,7 +15,7 @@ public enum ReferenceGrantRule: StaticRule {
                         message: "listener \(l.name) of Gateway \(gw.key) references Secret \(ref.key) in another namespace, and no ReferenceGrant in \(ref.namespace) allows Gateways from \(gw.namespace); the listener's refs will not resolve",
                         object: "Gateway \(gw.key) listener \(l.name)", location: gw.manifest.location(of: ref.value),
                         remedy: "Add a ReferenceGrant in namespace \(ref.namespace): from {group: gateway.networking.k8s.io, kind: Gateway, namespace: \(gw.namespace)}, to {group: \"\", kind: Secret}.",
-                        application: gw.manifest.application))
+                        application: gw.manifest.application, node: l.nodeID))
                 }
             }
         }

@@ -11,25 +11,25 @@ public enum RenewBeforeRule: StaticRule {
             if let text = c.renewBeforeText {
                 guard let renew = GoDuration.seconds(text) else {
                     out.append(Finding(rule, message: "\(c.displayName) has renewBefore '\(text)', which is not a duration",
-                                       object: c.displayName, location: c.location, application: c.application))
+                                       object: c.displayName, location: c.location, application: c.application, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
                     continue
                 }
                 let d = duration ?? 90 * 24 * 3600
                 if renew >= d {
                     out.append(Finding(rule,
                         message: "\(c.displayName) has renewBefore \(text) >= duration \(c.durationText ?? "2160h (default)"); cert-manager rejects or renews continuously",
-                        object: c.displayName, location: c.location, application: c.application, severity: .error))
+                        object: c.displayName, location: c.location, application: c.application, severity: .error, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
                 } else if renew < d / 3 {
                     out.append(Finding(rule,
                         message: "\(c.displayName) renews \(text) before expiry, less than a third of its duration \(c.durationText ?? "2160h (default)"); a failing renewal leaves too little time to fix",
-                        object: c.displayName, location: c.location, application: c.application))
+                        object: c.displayName, location: c.location, application: c.application, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
                 }
             } else if let duration, duration < thirtyDays {
                 out.append(Finding(rule,
                     message: "\(c.displayName) has duration \(c.durationText ?? "") (under 30 days) and no renewBefore",
                     object: c.displayName, location: c.location,
                     remedy: "Set renewBefore explicitly to at least a third of duration, and alert on renewals that do not progress.",
-                    application: c.application))
+                    application: c.application, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
             }
         }
         return out

@@ -10,7 +10,7 @@ public enum SolverMatchRule: StaticRule {
             for name in c.dnsNames where issuer.solver(for: name) == nil {
                 out.append(Finding(rule,
                     message: "\(c.displayName): no solver of \(issuer.manifest.displayName) matches \(name); cert-manager cannot create a challenge for it",
-                    object: c.displayName, location: c.location, application: c.application))
+                    object: c.displayName, location: c.location, application: c.application, node: NodeID.certificate(namespace: c.namespace, name: c.name)))
             }
         }
         return out
