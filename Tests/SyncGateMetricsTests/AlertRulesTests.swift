@@ -37,7 +37,8 @@ import Testing
         let names = Set(try rules().compactMap { $0.rule["alert"]?.string })
         for required in ["SyncGateAcmeRetryStorm", "SyncGateAcmeSolverRoutesHigh", "SyncGateCertificateExpiring30d",
                          "SyncGateCertificateExpiring15d", "SyncGateCertificateExpiring7d",
-                         "SyncGateEndpointCertificateOlderThanSecret", "SyncGateApplicationPausedTooLong"] {
+                         "SyncGateEndpointCertificateOlderThanSecret", "SyncGateApplicationPausedTooLong",
+                         "TraefikMemoryPressure", "TraefikHPAAtMaxReplicas", "TraefikHighConfigReloadRate", "TraefikCrashLoopBackOff"] {
             #expect(names.contains(required), "\(required) missing from pipelines/alerts")
         }
     }
@@ -49,6 +50,8 @@ import Testing
             let alert = rule["alert"]?.string ?? "?"
             let expr = try #require(rule["expr"]?.scalarText, "\(file): \(alert) has no expr")
             let metrics = Self.metricNames(in: expr)
+            // ingress-alerts.yaml is over kube-state-metrics/cAdvisor/Traefik; every other file over syncgate metrics.
+            if file == "ingress-alerts.yaml" { continue }
             #expect(!metrics.isEmpty, "\(file): \(alert) uses no syncgate metric")
             var labels = Set<String>()
             for name in metrics {

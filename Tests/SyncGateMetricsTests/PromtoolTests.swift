@@ -28,8 +28,8 @@ import Testing
     }
 
     /// The PrometheusRule's `spec` ({groups: …}), optionally without annotations (unit tests compare labels only).
-    static func rules(annotations: Bool) throws -> Value {
-        let url = AlertRulesTests.root.appendingPathComponent("pipelines/alerts/syncgate-alerts.yaml")
+    static func rules(annotations: Bool, file: String = "syncgate-alerts.yaml") throws -> Value {
+        let url = AlertRulesTests.root.appendingPathComponent("pipelines/alerts/\(file)")
         let rule = try #require(try YAMLDecoder.decodeAll(String(contentsOf: url, encoding: .utf8)).documents.first?.root)
         guard !annotations else { return try #require(rule["spec"]) }
         var groups: [Value] = []
@@ -52,16 +52,53 @@ import Testing
         return dir
     }
 
-    @Test func theRulesCompile() throws {
+    @Test(arguments: ["syncgate-alerts.yaml", "ingress-alerts.yaml"])
+    func theRulesCompile(_ file: String) throws {
         guard Self.promtool() != nil else {
             Issue.record("promtool is not installed (Debian package `prometheus`; CI installs it)")
             return
         }
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try JSONWriter.string(try Self.rules(annotations: true), pretty: true).write(to: dir.appendingPathComponent("rules.json"), atomically: true, encoding: .utf8)
+        try JSONWriter.string(try Self.rules(annotations: true, file: file), pretty: true).write(to: dir.appendingPathComponent("rules.json"), atomically: true, encoding: .utf8)
         let (status, output) = try Self.run(["check", "rules", "rules.json"], in: dir)
-        #expect(status == 0, "promtool check rules: \(output)")
+        #expect(status == 0, "promtool check rules \(file): \(output)")
+    }
+
+    @Test func theIngressAlertsFire() throws {
+        guard Self.promtool() != nil else {
+            Issue.record("promtool is not installed (Debian package `prometheus`; CI installs it)")
+            return
+        }
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try JSONWriter.string(try Self.rules(annotations: false, file: "ingress-alerts.yaml"), pretty: true).write(to: dir.appendingPathComponent("rules.json"), atomically: true, encoding: .utf8)
+        let pod = ["namespace": "traefik", "pod": "traefik-749c566fd-zj2mb", "container": "traefik"]
+        let hpa = ["namespace": "traefik", "horizontalpodautoscaler": "traefik"]
+        let input: [Value] = [
+            Self.series("container_memory_working_set_bytes", pod, "\(400 << 20)x5 \(900 << 20)x30"),
+            Self.series("kube_pod_container_resource_limits", pod.merging(["resource": "memory"]) { $1 }, "\(1 << 30)x40"),
+            Self.series("kube_pod_container_status_waiting_reason", pod.merging(["reason": "CrashLoopBackOff"]) { $1 }, "0x10 1x30"),
+            Self.series("kube_horizontalpodautoscaler_status_current_replicas", hpa, "2x5 5x30"),
+            Self.series("kube_horizontalpodautoscaler_spec_max_replicas", hpa, "5x40"),
+            Self.series("traefik_config_reloads_total", ["namespace": "traefik", "pod": "traefik-749c566fd-zj2mb"], "0+60x40"),
+        ]
+        let tests: [Value] = [
+            Self.expect("TraefikMemoryPressure", at: "4m", []),
+            Self.expect("TraefikMemoryPressure", at: "12m", [pod.merging(["severity": "warning"]) { $1 }]),
+            Self.expect("TraefikCrashLoopBackOff", at: "12m", []),
+            Self.expect("TraefikCrashLoopBackOff", at: "20m", [pod.merging(["severity": "critical"]) { $1 }]),
+            Self.expect("TraefikHPAAtMaxReplicas", at: "20m", [hpa.merging(["severity": "warning", "container": "", "pod": ""]) { $1 }.filter { !$0.value.isEmpty }]),
+            Self.expect("TraefikHighConfigReloadRate", at: "15m", [["namespace": "traefik", "pod": "traefik-749c566fd-zj2mb", "severity": "warning"]]),
+        ]
+        let file: Value = .object([
+            "rule_files": .array([.string("rules.json")]),
+            "evaluation_interval": .string("1m"),
+            "tests": .array([.object(["interval": .string("1m"), "input_series": .array(input), "alert_rule_test": .array(tests)])]),
+        ])
+        try JSONWriter.string(file, pretty: true).write(to: dir.appendingPathComponent("tests.json"), atomically: true, encoding: .utf8)
+        let (status, output) = try Self.run(["test", "rules", "tests.json"], in: dir)
+        #expect(status == 0, "promtool test rules (ingress):\n\(output)")
     }
 
     static func series(_ name: String, _ labels: [String: String], _ values: String) -> Value {
