@@ -107,6 +107,21 @@ struct GraphTests {
         #expect(f.allSatisfy { $0.id == RuleCatalog.dependencyCycle.id })
     }
 
+    @Test("no cycle in an ordinary chain: no SG114")
+    func noCycle() {
+        #expect(DependencyCycleRule.evaluate(RuleInput(inventory: inventory(yaml))).isEmpty)
+    }
+
+    @Test("a renderer that hangs is stopped by the timeout and reported as failed")
+    func timeout() {
+        let r = ProcessSourceRenderer(timeoutSeconds: 0.3)
+        guard let sleep = r.which("sleep") else { Issue.record("sleep not found"); return }
+        let result = r.run(sleep, ["10"])
+        guard case .failed(let why) = result else { Issue.record("expected a failure, got \(result)"); return }
+        #expect(why.contains("timed out"))
+        #expect(r.run(r.which("true") ?? "/bin/true", []) == .rendered([]))
+    }
+
     @Test("Argo CD order within an Application: phase, wave, kind, name")
     func syncOrder() {
         let keys = [

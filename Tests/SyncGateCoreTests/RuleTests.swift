@@ -198,6 +198,10 @@ struct DeclaredWavesRuleTests {
                               Fixtures.certificate(annotations: ["argocd.argoproj.io/sync-wave": "1", "cert-manager.io/issue-temporary-certificate": "true"]))
         let f = findings(DeclaredWavesRule.self, y)
         #expect(f.contains { $0.object == "Gateway infra/gw" && $0.severity == .error })
+        // Same wave: a warning (the temporary certificate is written moments after the Certificate is applied).
+        let same = Fixtures.join(Fixtures.gateway(), Fixtures.certificate(annotations: ["cert-manager.io/issue-temporary-certificate": "true"]))
+        let g = findings(DeclaredWavesRule.self, same).filter { $0.object == "Gateway infra/gw" }
+        #expect(!g.isEmpty && g.allSatisfy { $0.severity == .warning })
     }
 
     @Test("negative: listener first, Certificate after")

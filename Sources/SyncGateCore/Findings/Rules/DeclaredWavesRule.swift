@@ -17,8 +17,16 @@ public enum DeclaredWavesRule: StaticRule {
             switch oe.edge.kind {
             case .terminatesWith:
                 // The Secret (or the Certificate writing a temporary one) must be there when the listener is applied.
-                let ok = a.kind == "Secret" || a.kind == "SealedSecret" || a.kind == "ExternalSecret" ? ka < kb : ka.strictlyPrecedes(kb)
-                if !ok { severity = .error; what = "applies \(b.object) (wave \(b.declared)) before or with \(a.object) (wave \(a.declared)), which provides its TLS Secret" }
+                let isSecret = a.kind == "Secret" || a.kind == "SealedSecret" || a.kind == "ExternalSecret"
+                if kb.strictlyPrecedes(ka) {
+                    severity = .error
+                    what = "applies \(b.object) (wave \(b.declared)) before \(a.object) (wave \(a.declared)), which provides its TLS Secret"
+                } else if isSecret ? !(ka < kb) : !ka.strictlyPrecedes(kb) {
+                    // Same wave: the Secret appears moments later (a temporary certificate is written by cert-manager
+                    // after the Certificate is applied), so the listener flaps briefly.
+                    severity = .warning
+                    what = "applies \(b.object) in the same wave (\(b.declared)) as \(a.object), which provides its TLS Secret; the listener's reference is unresolved until the Secret is written"
+                }
             case .servedBy:
                 if kb.strictlyPrecedes(ka) {
                     severity = .error
