@@ -36,6 +36,17 @@ struct ListenerSecretRuleTests {
         #expect(findings(ListenerSecretRule.self, Fixtures.join(Fixtures.gateway(), secret)).isEmpty)
     }
 
+    @Test("a policy that injects placeholders softens SG102 to a warning; SG101 stays an error")
+    func injected() {
+        var policy = Policy()
+        policy.injectPlaceholders = true
+        let f = findings(ListenerSecretRule.self, Fixtures.join(Fixtures.gateway(), Fixtures.certificate()), policy: policy)
+        #expect(f.first?.severity == .warning)
+        #expect(f.first?.message.contains("injectPlaceholders") == true)
+        #expect(findings(ListenerSecretRule.self, Fixtures.gateway(), policy: policy).first?.severity == .error)
+        #expect(Policy(value: try! YAMLDecoder.decodeOne(Array("onFailure: {injectPlaceholders: true}".utf8))).injectPlaceholders)
+    }
+
     @Test("policy blast radius 'listener' softens SG102 and says so")
     func listenerRadius() {
         var policy = Policy()

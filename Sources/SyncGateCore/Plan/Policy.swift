@@ -32,6 +32,9 @@ public struct Policy: Sendable {
     public var defaultBlastRadius: BlastRadius = .gateway
     public var maxSolverRoutesPerNamespace: Int = 200
     public var pauseAutoSyncOnFailure: Bool = true
+    /// `onFailure.injectPlaceholders`: `syncgate rollout`/`hook` create placeholder Secrets where a listener would
+    /// otherwise block a Gateway.
+    public var injectPlaceholders: Bool = false
     /// Certificates per registered domain per week allowed by the CA (Let's Encrypt: 50).
     public var certificatesPerRegisteredDomainPerWeek: Int = 50
     /// The whole policy document, for fields other modules read.
@@ -64,6 +67,7 @@ public struct Policy: Sendable {
         }
         if let n = value[path: "guards", "maxSolverRoutesPerNamespace"]?.int { maxSolverRoutesPerNamespace = n }
         if let b = value[path: "onFailure", "pauseAutoSync"]?.bool { pauseAutoSyncOnFailure = b }
+        if let b = value[path: "onFailure", "injectPlaceholders"]?.bool { injectPlaceholders = b }
         if let n = value[path: "rateLimits", "certificatesPerRegisteredDomainPerWeek"]?.int { certificatesPerRegisteredDomainPerWeek = n }
     }
 

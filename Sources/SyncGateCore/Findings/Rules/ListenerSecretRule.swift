@@ -26,12 +26,16 @@ public enum ListenerSecretRule: StaticRule {
                     let object = "Gateway \(gw.key) listener \(l.name)"
                     let location = gw.manifest.location(of: ref.value)
                     if let writer = writers.first {
+                        let mitigation = input.policy.injectPlaceholders
+                            ? " The policy injects placeholder Secrets (onFailure.injectPlaceholders), so this is safe only when the change goes through `syncgate rollout` or the PreSync hook."
+                            : ""
+                        let severity: Severity = radius == .gateway && !input.policy.injectPlaceholders ? .error : .warning
                         out.append(Finding(RuleCatalog.listenerSecretNotYet,
-                            message: "listener \(l.name) (\(l.hostname ?? "any host")) references Secret \(ref.key), which only \(writer.displayName) creates, after its ACME order succeeds. Until then the reference is unresolved. \(impact).",
+                            message: "listener \(l.name) (\(l.hostname ?? "any host")) references Secret \(ref.key), which only \(writer.displayName) creates, after its ACME order succeeds. Until then the reference is unresolved. \(impact).\(mitigation)",
                             object: object, location: location,
                             remedy: "Add cert-manager.io/issue-temporary-certificate: \"true\" to \(writer.displayName) (\(writer.location)), or sync a placeholder Secret \(ref.key) (type kubernetes.io/tls, label syncgate.dev/placeholder: \"true\") before the listener.",
                             application: gw.manifest.application,
-                            severity: radius == .gateway ? .error : .warning, node: l.nodeID))
+                            severity: severity, node: l.nodeID))
                     } else {
                         out.append(Finding(rule,
                             message: "listener \(l.name) (\(l.hostname ?? "any host")) references Secret \(ref.key), which nothing in the repository creates (no Secret, SealedSecret, ExternalSecret or Certificate with that secretName). \(impact).",
