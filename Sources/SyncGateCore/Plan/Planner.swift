@@ -45,13 +45,10 @@ public struct Planner: Sendable {
         options.onPhase?("inventory")
         let graph = GraphBuilder().build(inventory)
         options.onPhase?("graph")
-        let waves = WavePlanner().plan(graph: graph, inventory: inventory)
-        options.onPhase?("waves")
-        let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
-        findings.append(contentsOf: StaticRules.evaluate(input))
+        // Host chains need only the graph: build them beside waves and rules.
+        let (waves, ruleFindings, chains) = analyse(graph: graph, inventory: inventory, policy: policy)
+        findings.append(contentsOf: ruleFindings)
         options.onPhase?("rules")
-        let chains = HostChains.build(graph: graph, inventory: inventory)
-        options.onPhase?("chains")
 
         // Deterministic: sort, and drop exact duplicates (one file claimed by two Applications).
         var unique: [Finding] = []
@@ -62,6 +59,37 @@ public struct Planner: Sendable {
         return Plan(repo: repo, repoURL: discovered.repoURL, policy: policy, applications: discovered.applications,
                     inventory: inventory, graph: graph, chains: chains, waves: waves, findings: unique,
                     fileCount: files.count, documentCount: documentCount)
+    }
+
+    /// Waves then rules on one thread, host chains on another (when parallelism allows).
+    func analyse(graph: DependencyGraph, inventory: Inventory, policy: Policy) -> (WavePlan, [Finding], [HostChain]) {
+        let rulesAndWaves = { @Sendable () -> (WavePlan, [Finding]) in
+            let waves = WavePlanner().plan(graph: graph, inventory: inventory)
+            let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
+            return (waves, StaticRules.evaluate(input))
+        }
+        guard options.parallelism > 1 else {
+            let (w, f) = rulesAndWaves()
+            return (w, f, HostChains.build(graph: graph, inventory: inventory))
+        }
+        let chainSlot = UnsafeMutableBufferPointer<[HostChain]>.allocate(capacity: 1)
+        chainSlot.initialize(repeating: [])
+        let ruleSlot = UnsafeMutableBufferPointer<(WavePlan, [Finding])?>.allocate(capacity: 1)
+        ruleSlot.initialize(repeating: nil)
+        defer {
+            chainSlot.deinitialize(); chainSlot.deallocate()
+            ruleSlot.deinitialize(); ruleSlot.deallocate()
+        }
+        let chainsOut = SendableBuffer(chainSlot), rulesOut = SendableBuffer(ruleSlot)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                chainsOut.buffer[0] = HostChains.build(graph: graph, inventory: inventory)
+            } else {
+                rulesOut.buffer[0] = rulesAndWaves()
+            }
+        }
+        let (w, f) = ruleSlot[0]!
+        return (w, f, chainSlot[0])
     }
 
     func loadPolicy(repo: String) throws -> Policy {
