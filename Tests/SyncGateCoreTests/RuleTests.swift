@@ -341,3 +341,34 @@ struct RuleCatalogTests {
         #expect(StaticRules.all.allSatisfy { r in RuleCatalog.all.contains { $0.id == r.rule.id } })
     }
 }
+
+@Suite("SG117 duplicate object")
+struct DuplicateObjectRuleTests {
+    @Test("positive: the same Service in two Applications")
+    func positive() {
+        let a = manifests("apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: n}\n", file: "a.yaml", application: "argocd/a")
+        let b = manifests("apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: n}\n", file: "b.yaml", application: "argocd/b")
+        let f = DuplicateObjectRule.evaluate(RuleInput(inventory: Inventory(manifests: a + b)))
+        #expect(ids(f) == ["SG117-duplicate-object"])
+        #expect(f.first?.file == "b.yaml")
+        #expect(f.first?.message.contains("Application argocd/a") == true)
+    }
+
+    @Test("negative: same name in different namespaces or kinds")
+    func negative() {
+        let ms = manifests("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: s, namespace: n1}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: s, namespace: n2}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: s, namespace: n1}
+        """)
+        #expect(DuplicateObjectRule.evaluate(RuleInput(inventory: Inventory(manifests: ms))).isEmpty)
+    }
+}

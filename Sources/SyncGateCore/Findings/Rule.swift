@@ -111,12 +111,16 @@ public enum RuleCatalog {
         title: "No solver of the ACME issuer matches a Certificate's DNS name",
         remedy: "Add a solver (or widen a selector's dnsZones/dnsNames) for the name.")
 
+    public static let duplicateObject = Rule(id: "SG117-duplicate-object", severity: .warning,
+        title: "The same object is declared twice (two Applications, or twice in one)",
+        remedy: "Keep one declaration: Argo CD Applications that share an object overwrite each other on every sync.")
+
     public static let all: [Rule] = [
         parseError, templateSkipped, notAnObject, yamlDiagnostic, sopsFile, kustomizeInput, unreadable,
         pathMissing, destinationName, valuesReference, notRendered, generatorUnresolved, otherRepository, remoteKustomize,
         listenerSecretMissing, listenerSecretNotYet, http01Unrouted, backendMissing, backendNoWorkload, issuerUndefined,
         referenceGrantMissing, renewBeforeShort, waveContradiction, duplicateCertificate, rateLimit, nginxBuffers,
-        routeParentMissing, dependencyCycle, applicationOrder, issuerMissingSolver,
+        routeParentMissing, dependencyCycle, applicationOrder, issuerMissingSolver, duplicateObject,
     ]
 
     public static func rule(id: String) -> Rule? { all.first { $0.id == id } }

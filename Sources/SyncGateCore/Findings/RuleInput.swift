@@ -31,7 +31,7 @@ public enum StaticRules {
         ListenerSecretRule.self, HTTP01UnroutedRule.self, BackendServiceRule.self, IssuerDefinedRule.self,
         ReferenceGrantRule.self, RenewBeforeRule.self, DeclaredWavesRule.self, DuplicateCertificateRule.self,
         RegisteredDomainRateLimitRule.self, IngressNginxBuffersRule.self, RouteParentRule.self, DependencyCycleRule.self,
-        ApplicationOrderRule.self, SolverMatchRule.self,
+        ApplicationOrderRule.self, SolverMatchRule.self, DuplicateObjectRule.self,
     ]
 
     public static func evaluate(_ input: RuleInput) -> [Finding] {

@@ -20,8 +20,10 @@ public struct Issuer: Sendable {
 
     /// The solver cert-manager would pick for `dnsName`: an exact `dnsNames` match, else the longest matching
     /// `dnsZones` suffix, else the first solver without a name selector. Nil when none matches.
-    public func solver(for dnsName: String) -> ACMESolver? {
-        let all = solvers
+    public func solver(for dnsName: String) -> ACMESolver? { Issuer.select(solvers, for: dnsName) }
+
+    /// cert-manager's solver selection over a list of solvers (callers may read `solvers` once and reuse it).
+    public static func select(_ all: [ACMESolver], for dnsName: String) -> ACMESolver? {
         if let exact = all.first(where: { $0.dnsNames.contains(dnsName) }) { return exact }
         var best: (ACMESolver, Int)? = nil
         for s in all {

@@ -1,0 +1,24 @@
+/// SG117: one object (group, kind, namespace, name) declared more than once: by two Applications (they overwrite
+/// each other on every sync), or twice inside one Application or one directory of unowned manifests.
+public enum DuplicateObjectRule: StaticRule {
+    public static let rule = RuleCatalog.duplicateObject
+
+    struct Key: Hashable { var group: String, kind: String, namespace: String, name: String }
+
+    public static func evaluate(_ input: RuleInput) -> [Finding] {
+        var first: [Key: Manifest] = [:]
+        var out: [Finding] = []
+        for m in input.inventory.manifests where !m.name.isEmpty && !m.kind.isEmpty {
+            let key = Key(group: m.group, kind: m.kind, namespace: m.namespace, name: m.name)
+            guard let earlier = first[key] else { first[key] = m; continue }
+            if earlier.location == m.location && earlier.application == m.application { continue }
+            let owners = earlier.application == m.application
+                ? "twice in \(m.application.map { "Application \($0)" } ?? "the unowned manifests")"
+                : "by \(earlier.application.map { "Application \($0)" } ?? "unowned manifests") and \(m.application.map { "Application \($0)" } ?? "unowned manifests")"
+            out.append(Finding(rule,
+                message: "\(m.displayName) is declared \(owners) (first at \(earlier.location)); the graph uses the first declaration",
+                object: m.displayName, location: m.location, application: m.application))
+        }
+        return out
+    }
+}
