@@ -22,7 +22,19 @@ struct OutputOptions: ParsableArguments {
 
     /// Writes `text` to `--output` (replacing the file) or to standard output.
     func write(_ text: String) throws {
-        let data = Data(text.utf8)
+        try write(Data(text.utf8))
+    }
+
+    /// Renders `plan` in `--format` and writes it (JSON goes out as bytes, without a String in between).
+    func write(_ plan: Plan) throws {
+        if format == .json {
+            try write(Data(JSONRenderer().renderBytes(plan)))
+        } else {
+            try write(renderer.render(plan))
+        }
+    }
+
+    func write(_ data: Data) throws {
         if let output {
             do {
                 try data.write(to: URL(fileURLWithPath: output))

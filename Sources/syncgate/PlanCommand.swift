@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
             FileHandle.standardError.write(Data("syncgate plan: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        try output.write(output.renderer.render(plan))
+        try output.write(plan)
         options.onPhase?("render")
         // Exit at once: tearing down a plan of 100,000 objects only costs time.
         Foundation.exit(plan.exitCode)

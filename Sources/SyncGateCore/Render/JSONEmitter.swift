@@ -13,6 +13,12 @@ struct JSONEmitter {
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// The bytes, ending with a newline.
+    consuming func finish() -> [UInt8] {
+        if bytes.last != 0x0A { bytes.append(0x0A) }
+        return bytes
+    }
+
     private mutating func newline() {
         guard pretty else { return }
         bytes.append(0x0A)

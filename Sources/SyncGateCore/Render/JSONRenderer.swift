@@ -5,6 +5,11 @@ public struct JSONRenderer: PlanRenderer {
     public init(pretty: Bool = true) { self.pretty = pretty }
 
     public func render(_ plan: Plan) -> String {
+        String(decoding: renderBytes(plan), as: UTF8.self)
+    }
+
+    /// The same JSON as UTF-8 bytes, without the copy into a String (large plans).
+    public func renderBytes(_ plan: Plan) -> [UInt8] {
         var j = JSONEmitter(pretty: pretty, capacity: 256 * (plan.graph.nodes.count + plan.graph.edges.count) + 4096)
         j.beginObject()
         j.field("repo", plan.repo)
@@ -138,8 +143,6 @@ public struct JSONRenderer: PlanRenderer {
         j.field("exitCode", Int(plan.exitCode))
         j.endObject()
         j.endObject()
-        var out = j.string
-        if !out.hasSuffix("\n") { out += "\n" }
-        return out
+        return j.finish()
     }
 }
