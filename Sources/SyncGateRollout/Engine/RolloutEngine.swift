@@ -420,7 +420,7 @@ public actor RolloutEngine {
         guard let secret = chain.secret else { return .pass("no Secret") }
         let verification = policy.verification(for: stage)
         let live = try await env.cluster.get(.secrets, namespace: secret.namespace, name: secret.name)
-        if live?[path: "metadata", "labels", "syncgate.dev/placeholder"]?.scalarText == "true" {
+        if Placeholder.isPlaceholder(live) {
             return .wait("Secret \(secret) still holds SyncGate's placeholder")
         }
         let secretPEM = (live?[path: "data", "tls.crt"]?.scalarText).flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
@@ -485,7 +485,9 @@ public actor RolloutEngine {
         meta["name"] = .string(secret.name)
         meta["namespace"] = .string(secret.namespace)
         meta["labels"] = .object(["syncgate.dev/placeholder": .string("true"), "app.kubernetes.io/managed-by": .string("syncgate")])
+        let fingerprint = (try? SyncGateX509.Certificate(pem: pem.certificatePEM))?.sha256Fingerprint ?? ""
         meta["annotations"] = .object([
+            Placeholder.fingerprintAnnotation: .string(fingerprint),
             "syncgate.dev/placeholder-for": .string(chain.listeners.map(\.description).joined(separator: ",")),
             "syncgate.dev/placeholder-reason": .string("a listener references this Secret before its Certificate is issued; cert-manager overwrites it on issuance"),
         ])

@@ -17,7 +17,7 @@ public enum SecretGate {
                               injectPlaceholders: Bool) -> SecretDecision {
         if let live {
             let hasCert = !(live[path: "data", "tls.crt"]?.scalarText ?? "").isEmpty
-            let placeholder = live[path: "metadata", "labels", "syncgate.dev/placeholder"]?.scalarText == "true"
+            let placeholder = Placeholder.isPlaceholder(live)
             if hasCert { return .present(placeholder ? "placeholder present" : "certificate present") }
             return .fail(GateFailure(gate: .secret, failure: .blocked, object: "secret:\(secret)",
                 evidence: "Secret \(secret) exists but has no tls.crt",
