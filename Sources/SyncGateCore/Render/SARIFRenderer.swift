@@ -64,7 +64,8 @@ public struct SARIFRenderer: PlanRenderer {
         }
         var run = Object()
         run["tool"] = .object(["driver": .object(driver)])
-        run["originalUriBaseIds"] = .object(["%SRCROOT%": .object(["uri": .string(plan.repo.hasSuffix("/") ? plan.repo : plan.repo + "/")])])
+        // Locations are relative to the repository root (`%SRCROOT%`, which code-scanning uploads resolve to the
+        // checkout); `originalUriBaseIds` would need an absolute URI, which a plan of a relative path has not.
         run["results"] = .array(results)
         var root = Object()
         root["$schema"] = .string("https://json.schemastore.org/sarif-2.1.0.json")
