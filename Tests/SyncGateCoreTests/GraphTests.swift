@@ -47,8 +47,8 @@ struct GraphTests {
         for path in [repo.root, Paths.example("incident-2026-03-22"), Paths.example("quickstart")] {
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let plan = try Planner(options: PlanOptions(renderer: NoSourceRenderer())).plan(repo: path)
-            var waves: [ObjectKey2: Int] = [:]
-            for w in plan.waves.entries { waves[ObjectKey2(application: w.application, object: w.object)] = w.recommended }
+            var waves: [PlannedObjectKey: Int] = [:]
+            for w in plan.waves.entries { waves[PlannedObjectKey(application: w.application, object: w.object)] = w.recommended }
             for e in plan.waves.objectEdges where e.from.application == e.to.application && e.edge.kind != .selects {
                 let a = try #require(waves[e.from]), b = try #require(waves[e.to])
                 #expect(a < b, "\(e.from.object) (\(a)) must precede \(e.to.object) (\(b)): \(e.edge.reason)")

@@ -1,5 +1,5 @@
 /// An object of the plan, identified by its Application and display name (`Gateway traefik/traefik-gateway`).
-public struct ObjectKey2: Sendable, Hashable, Comparable {
+public struct PlannedObjectKey: Sendable, Hashable, Comparable {
     public var application: String?
     public var object: String
 
@@ -8,7 +8,7 @@ public struct ObjectKey2: Sendable, Hashable, Comparable {
         self.object = object
     }
 
-    public static func < (a: ObjectKey2, b: ObjectKey2) -> Bool {
+    public static func < (a: PlannedObjectKey, b: PlannedObjectKey) -> Bool {
         let x = a.application ?? "", y = b.application ?? ""
         return x != y ? x < y : a.object < b.object
     }
@@ -40,8 +40,8 @@ public struct ApplicationDependency: Sendable, Hashable {
 
 /// A dependency between two objects (the graph edge that made it).
 public struct ObjectEdge: Sendable, Hashable {
-    public var from: ObjectKey2
-    public var to: ObjectKey2
+    public var from: PlannedObjectKey
+    public var to: PlannedObjectKey
     public var edge: Edge
 }
 
@@ -51,11 +51,11 @@ public struct WavePlan: Sendable {
     public var applicationOrder: [ApplicationDependency]
     public var objectEdges: [ObjectEdge]
     /// Object-level cycles (sorted members); their waves are best effort.
-    public var cycles: [[ObjectKey2]]
+    public var cycles: [[PlannedObjectKey]]
     /// Recommended wave of each Application inside its parent (app-of-apps), from the cross-Application order.
     public var applicationWaves: [String: Int]
 
-    public func entry(_ key: ObjectKey2) -> WaveEntry? {
+    public func entry(_ key: PlannedObjectKey) -> WaveEntry? {
         entries.first { $0.application == key.application && $0.object == key.object }
     }
 }

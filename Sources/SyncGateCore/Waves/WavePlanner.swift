@@ -7,13 +7,13 @@ public struct WavePlanner: Sendable {
 
     public func plan(graph: DependencyGraph, inventory: Inventory) -> WavePlan {
         // Objects of the graph, numbered in sorted order.
-        var objectIndex: [ObjectKey2: Int] = [:]
+        var objectIndex: [PlannedObjectKey: Int] = [:]
         var nodeObject: [String: Int] = [:]
         nodeObject.reserveCapacity(graph.nodes.count)
-        var keys: [ObjectKey2] = []
+        var keys: [PlannedObjectKey] = []
         for n in graph.nodes.values where n.kind != .application {
             guard let object = n.object else { continue }
-            let key = ObjectKey2(application: n.application, object: object)
+            let key = PlannedObjectKey(application: n.application, object: object)
             if let i = objectIndex[key] { nodeObject[n.id] = i; continue }
             objectIndex[key] = keys.count
             nodeObject[n.id] = keys.count
@@ -47,10 +47,10 @@ public struct WavePlanner: Sendable {
         let (level, cyclic) = WavePlanner.levels(count: objects.count, edges: internalEdges)
         let cycles = cyclic.map { $0.map { objects[$0] }.sorted() }.sorted { $0[0] < $1[0] }
 
-        var manifests: [ObjectKey2: Manifest] = [:]
+        var manifests: [PlannedObjectKey: Manifest] = [:]
         manifests.reserveCapacity(objects.count)
         for m in inventory.manifests {
-            let key = ObjectKey2(application: m.application, object: m.displayName)
+            let key = PlannedObjectKey(application: m.application, object: m.displayName)
             if objectIndex[key] != nil, manifests[key] == nil { manifests[key] = m }
         }
         var entries: [WaveEntry] = []

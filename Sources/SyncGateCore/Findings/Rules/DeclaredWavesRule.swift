@@ -5,8 +5,8 @@ public enum DeclaredWavesRule: StaticRule {
     public static let rule = RuleCatalog.waveContradiction
 
     public static func evaluate(_ input: RuleInput) -> [Finding] {
-        var entries: [ObjectKey2: WaveEntry] = [:]
-        for e in input.waves.entries { entries[ObjectKey2(application: e.application, object: e.object)] = e }
+        var entries: [PlannedObjectKey: WaveEntry] = [:]
+        for e in input.waves.entries { entries[PlannedObjectKey(application: e.application, object: e.object)] = e }
         var out: [Finding] = []
         var seen: Set<[String]> = []
         for oe in input.waves.objectEdges where oe.from.application == oe.to.application && oe.from.application != nil {
