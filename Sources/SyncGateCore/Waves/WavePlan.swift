@@ -54,9 +54,12 @@ public struct WavePlan: Sendable {
     public var cycles: [[PlannedObjectKey]]
     /// Recommended wave of each Application inside its parent (app-of-apps), from the cross-Application order.
     public var applicationWaves: [String: Int]
+    /// Position of each object's entry in `entries`.
+    public var entryIndex: [PlannedObjectKey: Int] = [:]
 
     public func entry(_ key: PlannedObjectKey) -> WaveEntry? {
-        entries.first { $0.application == key.application && $0.object == key.object }
+        if let i = entryIndex[key] { return entries[i] }
+        return entries.first { $0.application == key.application && $0.object == key.object }
     }
 }
 

@@ -54,9 +54,11 @@ public struct WavePlanner: Sendable {
             if objectIndex[key] != nil, manifests[key] == nil { manifests[key] = m }
         }
         var entries: [WaveEntry] = []
+        var entryIndex: [PlannedObjectKey: Int] = [:]
         entries.reserveCapacity(objects.count)
         for (i, o) in objects.enumerated() {
             guard let m = manifests[o] else { continue }
+            entryIndex[o] = entries.count
             entries.append(WaveEntry(object: o.object, application: o.application, location: m.location,
                                      recommended: level[i], declared: m.declaredWave, phase: m.syncPhase,
                                      kind: m.kind, name: m.name))
@@ -85,7 +87,7 @@ public struct WavePlanner: Sendable {
         var applicationWaves: [String: Int] = [:]
         for (i, a) in appIDs.enumerated() { applicationWaves[a] = appLevels[i] }
         return WavePlan(entries: entries, applicationOrder: order, objectEdges: objectEdges, cycles: cycles,
-                        applicationWaves: applicationWaves)
+                        applicationWaves: applicationWaves, entryIndex: entryIndex)
     }
 
     /// Longest-path levels (Kahn) over `0..<count`. Members of cycles get a level after their processed

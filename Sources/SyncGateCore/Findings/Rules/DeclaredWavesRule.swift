@@ -5,12 +5,10 @@ public enum DeclaredWavesRule: StaticRule {
     public static let rule = RuleCatalog.waveContradiction
 
     public static func evaluate(_ input: RuleInput) -> [Finding] {
-        var entries: [PlannedObjectKey: WaveEntry] = [:]
-        for e in input.waves.entries { entries[PlannedObjectKey(application: e.application, object: e.object)] = e }
         var out: [Finding] = []
         var seen: Set<[String]> = []
         for oe in input.waves.objectEdges where oe.from.application == oe.to.application && oe.from.application != nil {
-            guard let a = entries[oe.from], let b = entries[oe.to] else { continue }
+            guard let a = input.waves.entry(oe.from), let b = input.waves.entry(oe.to) else { continue }
             let ka = a.orderKey, kb = b.orderKey
             var severity: Severity? = nil
             var what = ""

@@ -12,7 +12,7 @@ public enum DependencyCycleRule: StaticRule {
         }
         for cycle in input.waves.cycles {
             let names = cycle.map(\.object)
-            let entry = input.waves.entries.first { $0.application == cycle[0].application && $0.object == cycle[0].object }
+            let entry = input.waves.entry(cycle[0])
             out.append(Finding(rule,
                 message: "objects of Application \(cycle[0].application ?? "(unowned)") depend on each other: \(names.joined(separator: ", ")); their recommended waves are best effort",
                 object: names[0], location: entry?.location ?? .none, application: cycle[0].application))
