@@ -7,7 +7,8 @@ import SyncGateKube
 /// `faults` can inject API errors; `client(killAfter:)` gives a view that dies after N writes (a killed run).
 public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
     private let lock = NSLock()
-    private var objects: [String: Value] = [:]
+    /// groupResource -> "namespace|name" -> object (indexed by kind: the simulations scan one kind at a time).
+    private var objects: [String: [String: Value]] = [:]
     private var version = 1
     /// Called before every request with (verb, resource, namespace, name); throw to inject a fault.
     public var faults: (@Sendable (String, KubeResource, String?, String) throws -> Void)?
@@ -17,7 +18,7 @@ public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
     public init() {}
 
     static func key(_ r: KubeResource, _ ns: String?, _ name: String) -> String {
-        "\(r.groupResource)|\(r.namespaced ? (ns ?? "") : "")|\(name)"
+        "\(r.namespaced ? (ns ?? "") : "")|\(name)"
     }
 
     private func check(_ verb: String, _ r: KubeResource, _ ns: String?, _ name: String) throws {
@@ -30,16 +31,12 @@ public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
 
     public func get(_ resource: KubeResource, namespace: String?, name: String) async throws -> Value? {
         try check("get", resource, namespace, name)
-        return lock.withLock { objects[Self.key(resource, namespace, name)] }
+        return lock.withLock { objects[resource.groupResource]?[Self.key(resource, namespace, name)] }
     }
 
     public func list(_ resource: KubeResource, namespace: String?, labelSelector: String?) async throws -> [Value] {
         try check("list", resource, namespace, "")
-        let prefix = "\(resource.groupResource)|"
-        let nsPrefix = namespace.map { "\(prefix)\($0)|" }
-        let items = lock.withLock {
-            objects.filter { k, _ in k.hasPrefix(nsPrefix ?? prefix) }.sorted { $0.key < $1.key }.map(\.value)
-        }
+        let items = all(resource, namespace: namespace)
         guard let labelSelector, !labelSelector.isEmpty else { return items }
         let wanted = labelSelector.split(separator: ",").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
         return items.filter { item in
@@ -56,12 +53,12 @@ public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
         try check("create", resource, ns, name)
         return try lock.withLock {
             let k = Self.key(resource, ns, name)
-            if objects[k] != nil { throw KubeError.alreadyExists(status(409, "AlreadyExists", "\(resource.plural) \"\(name)\" already exists", "create", resource)) }
-            if let ns, resource.groupResource != "namespaces", strictNamespaces, objects[Self.key(.namespaces, nil, ns)] == nil {
+            if objects[resource.groupResource]?[k] != nil { throw KubeError.alreadyExists(status(409, "AlreadyExists", "\(resource.plural) \"\(name)\" already exists", "create", resource)) }
+            if let ns, resource.groupResource != "namespaces", strictNamespaces, objects[KubeResource.namespaces.groupResource]?[Self.key(.namespaces, nil, ns)] == nil {
                 throw KubeError.notFound(status(404, "NotFound", "namespaces \"\(ns)\" not found", "create", resource))
             }
             let stored = stamp(object, ns: ns, generation: 1)
-            objects[k] = stored
+            objects[resource.groupResource, default: [:]][k] = stored
             writes.append("create \(resource.groupResource) \(ns ?? "")/\(name)")
             return stored
         }
@@ -76,13 +73,13 @@ public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
         try check("update", resource, ns, name)
         return try lock.withLock {
             let k = Self.key(resource, ns, name)
-            guard let current = objects[k] else { throw KubeError.notFound(status(404, "NotFound", "\(name) not found", "update", resource)) }
+            guard let current = objects[resource.groupResource]?[k] else { throw KubeError.notFound(status(404, "NotFound", "\(name) not found", "update", resource)) }
             let rv = object[path: "metadata", "resourceVersion"]?.scalarText
             if rv != current[path: "metadata", "resourceVersion"]?.scalarText {
                 throw KubeError.conflict(status(409, "Conflict", "the object has been modified; please apply your changes to the latest version and try again", "update", resource))
             }
             let stored = stamp(object, ns: ns, generation: (current[path: "metadata", "generation"]?.int ?? 1) + 1)
-            objects[k] = stored
+            objects[resource.groupResource, default: [:]][k] = stored
             writes.append("update \(resource.groupResource) \(ns ?? "")/\(name)")
             return stored
         }
@@ -92,10 +89,10 @@ public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
         try check("patch", resource, namespace, name)
         return try lock.withLock {
             let k = Self.key(resource, namespace, name)
-            guard let current = objects[k] else { throw KubeError.notFound(status(404, "NotFound", "\(name) not found", "patch", resource)) }
+            guard let current = objects[resource.groupResource]?[k] else { throw KubeError.notFound(status(404, "NotFound", "\(name) not found", "patch", resource)) }
             let merged = MergePatch.apply(patch, to: current)
             let stored = stamp(merged, ns: resource.namespaced ? namespace : nil, generation: (current[path: "metadata", "generation"]?.int ?? 1) + 1)
-            objects[k] = stored
+            objects[resource.groupResource, default: [:]][k] = stored
             writes.append("patch \(resource.groupResource) \(namespace ?? "")/\(name)")
             return stored
         }
@@ -105,7 +102,7 @@ public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
         try check("delete", resource, namespace, name)
         try lock.withLock {
             let k = Self.key(resource, namespace, name)
-            guard objects.removeValue(forKey: k) != nil else { throw KubeError.notFound(status(404, "NotFound", "\(name) not found", "delete", resource)) }
+            guard objects[resource.groupResource]?.removeValue(forKey: k) != nil else { throw KubeError.notFound(status(404, "NotFound", "\(name) not found", "delete", resource)) }
             writes.append("delete \(resource.groupResource) \(namespace ?? "")/\(name)")
         }
     }
@@ -117,23 +114,26 @@ public final class MemoryCluster: RolloutCluster, @unchecked Sendable {
             let name = object[path: "metadata", "name"]?.scalarText ?? ""
             let ns = resource.namespaced ? object[path: "metadata", "namespace"]?.scalarText : nil
             let k = Self.key(resource, ns, name)
-            let stored = stamp(object, ns: ns, generation: objects[k]?[path: "metadata", "generation"]?.int ?? 1)
-            objects[k] = stored
+            let stored = stamp(object, ns: ns, generation: objects[resource.groupResource]?[k]?[path: "metadata", "generation"]?.int ?? 1)
+            objects[resource.groupResource, default: [:]][k] = stored
             return stored
         }
     }
 
     public func remove(_ resource: KubeResource, namespace: String?, name: String) {
-        _ = lock.withLock { objects.removeValue(forKey: Self.key(resource, namespace, name)) }
+        _ = lock.withLock { objects[resource.groupResource]?.removeValue(forKey: Self.key(resource, namespace, name)) }
     }
 
     public func peek(_ resource: KubeResource, namespace: String?, name: String) -> Value? {
-        lock.withLock { objects[Self.key(resource, namespace, name)] }
+        lock.withLock { objects[resource.groupResource]?[Self.key(resource, namespace, name)] }
     }
 
     public func all(_ resource: KubeResource, namespace: String? = nil) -> [Value] {
-        let prefix = namespace.map { "\(resource.groupResource)|\($0)|" } ?? "\(resource.groupResource)|"
-        return lock.withLock { objects.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map(\.value) }
+        let prefix = namespace.map { "\($0)|" }
+        return lock.withLock {
+            let kind = objects[resource.groupResource] ?? [:]
+            return kind.filter { prefix == nil || $0.key.hasPrefix(prefix!) }.sorted { $0.key < $1.key }.map(\.value)
+        }
     }
 
     private func stamp(_ object: Value, ns: String?, generation: Int) -> Value {

@@ -36,6 +36,7 @@ public actor RolloutEngine {
         switch options.mode {
         case .rollout: return plan.steps
         case .hook: return plan.steps.filter { [.lease, .prerequisites, .secret, .listener].contains($0.gate) }
+        case .verify: return plan.steps.filter { [.lease, .verify].contains($0.gate) }
         }
     }
 
@@ -132,7 +133,11 @@ public actor RolloutEngine {
             return (failures.map(\.failure.failure.exitCode).max() ?? .blocked,
                     "blocked by prerequisites of \(apps.joined(separator: ", ")); nothing was synced")
         }
-        return (.success, options.mode == .hook ? "prerequisites met: the sync may proceed" : "every stage verified")
+        switch options.mode {
+        case .hook: return (.success, "prerequisites met: the sync may proceed")
+        case .verify: return (.success, "every host of the stage serves its verified certificate")
+        case .rollout: return (.success, "every stage verified")
+        }
     }
 
     enum Outcome {

@@ -36,6 +36,8 @@ public struct RolloutOptions: Sendable {
         case rollout
         /// PreSync hook for one Application: prerequisites, Secrets/placeholders and listeners only (Argo CD syncs next).
         case hook
+        /// Re-verify what a stage serves (for `promote`): Leases and the verify gates only, nothing changed.
+        case verify
     }
     public var mode: Mode
     /// Names the journal (`syncgate-rollout-NAME`).

@@ -14,6 +14,13 @@ public struct Seed000Scenario: Sendable {
                                           "ledger", "mail", "notify", "orders", "partners", "portal", "reports", "search", "status", "support", "wallet"]
     public static let gateway = ObjectName("traefik", "traefik-gateway")
 
+    public init(world: SimWorld, inventory: RolloutInventory, policy: RolloutPolicy, newApplications: [ApplicationIdentity]) {
+        self.world = world
+        self.inventory = inventory
+        self.policy = policy
+        self.newApplications = newApplications
+    }
+
     /// - Parameter services: how many new services (each with a sandbox and a production Application); seed 000 has 2.
     public static func make(services: [String] = ["pay", "rbac"], existing: Int = 20, start: Date = Date(timeIntervalSince1970: 1_774_191_600)) throws -> Seed000Scenario {
         let world = try SimWorld(start: start)
