@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SyncGateCore
 import SyncGateKube
+import SyncGateProbes
 import SyncGateRollout
 
 /// `syncgate rollout [REPO]`: run the stages of syncgate.yaml against the cluster, gate by gate.
@@ -108,14 +109,15 @@ enum RolloutCLI {
         for n in plan.notes { print("note: \(n)") }
     }
 
-    static func environment(kube: KubeOptions, repo: String, style: EventPrinter.Style?, command: String) throws -> RolloutEnvironment {
+    static func environment(kube: KubeOptions, repo: String, style: EventPrinter.Style?, command: String,
+                            resolver: String? = ProcessInfo.processInfo.environment["SYNCGATE_RESOLVER"]) throws -> RolloutEnvironment {
         let client: KubeClient
         do { client = try kube.makeClient() } catch { throw CommandOutput.exitCode(for: error, command: command) }
         let cluster = KubeClusterAdapter(client: client)
         let printer = EventPrinter(style: style ?? EventPrinter.defaultStyle())
         let root = URL(fileURLWithPath: repo)
         return RolloutEnvironment(cluster: cluster, autoSync: KubeAutoSyncSwitch(control: AutoSyncControl(client: client)),
-                                  live: FoundationEvidence(), clock: WallRolloutClock(), events: printer,
+                                  live: ProbeEvidence(resolvers: resolver.flatMap { ResolverAddress($0) }.map { [$0] } ?? []), clock: WallRolloutClock(), events: printer,
                                   trustBundle: { path in
                                       let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
                                       return try? String(contentsOf: url, encoding: .utf8)

@@ -209,3 +209,53 @@ final class LockedBox<T>: @unchecked Sendable {
         #expect(h.sim.get("Certificate", "acme-pay-production", "acme-pay-web-cert", group: "cert-manager.io") == nil)
     }
 }
+
+@Suite(.serialized) struct KubeSimConcurrencyTests {
+    /// Two runs against the same KubeSim at once: the Leases (real coordination.k8s.io/v1 objects through the API)
+    /// let exactly one act; the other stops before touching anything and says who holds what.
+    @Test func twoConcurrentRunsOnKubeSim() async throws {
+        let h = try SimRollout()
+        try h.bootExisting()
+        h.publishPrerequisites()
+        try h.commitNewApplications()
+        async let a = h.run(runID: "run-a")
+        async let b = h.run(runID: "run-b")
+        let (x, y) = try await (a, b)
+        #expect([x.exitCode, y.exitCode].filter { $0 == .success }.count == 1, "\(x.text)\n\(y.text)")
+        let loser = x.exitCode == .success ? y : x
+        let winner = x.exitCode == .success ? x : y
+        #expect(loser.exitCode == .timedOut)
+        #expect(loser.failures.first?.failure.evidence.contains("being rolled out by \(winner.runID)") == true)
+        #expect(loser.paused.isEmpty && loser.placeholders.isEmpty)
+        for name in SimRollout.newApps { #expect(h.pausedReason(name) == nil) }
+    }
+
+    /// API faults injected by KubeSim (500s, timeouts, 409s) end in success or a clean, reported failure; a rerun
+    /// without faults converges; no Application is ever half-paused.
+    @Test func injectedFaultsOnKubeSim() async throws {
+        let h = try SimRollout()
+        try h.bootExisting()
+        h.publishPrerequisites()
+        try h.commitNewApplications()
+        h.sim.faults.add(Fault(.status(500), trigger: .fraction(0.3), methods: ["PATCH", "PUT"], pathContains: "applications"))
+        h.sim.faults.add(Fault(.status(503), trigger: .fraction(0.2), methods: ["GET"], pathContains: "certificates"))
+        h.sim.faults.add(Fault(.conflict, trigger: .fraction(0.2), methods: ["PUT"], pathContains: "configmaps"))
+        h.sim.faults.add(Fault(.dropConnection, trigger: .fraction(0.05), pathContains: "leases"))
+        let first = try await h.run(runID: "run-faulty")
+        #expect(!first.text.isEmpty)
+        #expect(h.sim.faults.injectedCount > 0)
+        for app in h.sim.list("Application", namespace: "argocd", group: "argoproj.io") {
+            let on = AutoSyncRules.isAutoSyncOn(app[path: "spec", "syncPolicy"])
+            let reason = app[path: "metadata", "annotations", AutoSyncAnnotation.reason]?.scalarText
+            #expect(on == (reason == nil), "half-paused: \(app[path: "metadata", "name"]?.scalarText ?? "")")
+        }
+        h.sim.faults.clear()
+        let resumer = KubeAutoSyncSwitch(control: AutoSyncControl(client: h.client))
+        for name in SimRollout.newApps where h.pausedReason(name).map({ !$0.hasPrefix("held by syncgate") }) ?? false {
+            _ = try await resumer.resume(ApplicationIdentity(name: name))
+        }
+        h.sim.advance(by: 301)
+        let again = try await h.run(runID: "run-clean")
+        #expect(again.exitCode == .success, "first: \(first.text)\nagain: \(again.text)")
+    }
+}
