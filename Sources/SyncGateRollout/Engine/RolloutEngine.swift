@@ -298,7 +298,10 @@ public actor RolloutEngine {
     private func syncGate(_ step: Step) async throws -> Outcome {
         guard let app = step.application else { return .passed("no Application") }
         // An operation already running (auto-sync or a person): let it finish first.
-        let marker = "syncgate rollout \(options.rolloutName) stage \(step.stage)"
+        // The marker names this rollout (its journal's start), so a resumed run recognises its own request and a
+        // later rollout of a new commit does not mistake an old sync for its own.
+        let started = await journal.state?.startedAt ?? env.runID
+        let marker = "syncgate rollout \(options.rolloutName) stage \(step.stage) started \(started)"
         var current = try await env.cluster.get(.applications, namespace: app.namespace, name: app.name)
         guard current != nil else {
             return .failed([(app, GateFailure(gate: .sync, failure: .blocked, object: step.object,
