@@ -35,11 +35,15 @@ struct HookCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Progress format: live, plain, json.")
     var events: EventPrinter.Style?
 
+    @Option(name: .long, help: "DNS resolver to ask (HOST[:PORT]; default: SYNCGATE_RESOLVER, else /etc/resolv.conf).")
+    var resolver: String?
+
     @OptionGroup var kube: KubeOptions
 
     func run() async throws {
         let loaded = try RolloutCLI.load(repo: repo, stage: nil, applications: [app, "\(appNamespace)/\(app)"], command: "hook")
-        let env = try RolloutCLI.environment(kube: kube, repo: repo, style: events ?? .plain, command: "hook")
+        let env = try RolloutCLI.environment(kube: kube, repo: repo, style: events ?? .plain, command: "hook",
+                                             resolver: resolver ?? ProcessInfo.processInfo.environment["SYNCGATE_RESOLVER"])
         if loaded.plan.applications.isEmpty {
             print("syncgate hook: \(appNamespace)/\(app) is not in any stage of \(loaded.policy.source) (or has no TLS hosts): nothing to gate; the sync may proceed")
             return

@@ -52,6 +52,9 @@ struct RolloutCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Ignore the journal of an earlier run and start over.")
     var fresh = false
 
+    @Option(name: .long, help: "DNS resolver to ask (HOST[:PORT]; default: SYNCGATE_RESOLVER, else /etc/resolv.conf).")
+    var resolver: String?
+
     @OptionGroup var kube: KubeOptions
 
     func run() async throws {
@@ -60,7 +63,8 @@ struct RolloutCommand: AsyncParsableCommand {
             RolloutCLI.printDryRun(loaded.plan, policy: loaded.policy)
             return
         }
-        let env = try RolloutCLI.environment(kube: kube, repo: repo, style: events, command: "rollout")
+        let env = try RolloutCLI.environment(kube: kube, repo: repo, style: events, command: "rollout",
+                                             resolver: resolver ?? ProcessInfo.processInfo.environment["SYNCGATE_RESOLVER"])
         let engine = RolloutEngine(policy: loaded.policy, plan: loaded.plan, environment: env,
                                    options: RolloutOptions(mode: .rollout, rolloutName: name, journalNamespace: journalNamespace, fresh: fresh))
         let report = await engine.run()

@@ -21,6 +21,15 @@ public actor RolloutEngine {
     private var imageCache: [String: ImageAnswer] = [:]
     private var syncTriggeredAt: [String: Date] = [:]
     private var resumed: String?
+    private var noTrustNoted = Set<String>()
+    private var systemTrust: String??
+
+    private func systemTrustPEM() -> String? {
+        if let systemTrust { return systemTrust }
+        let pem = (try? TrustStore.system())?.roots.map(\.pem).joined(separator: "\n")
+        systemTrust = .some(pem)
+        return pem
+    }
 
     public init(policy: RolloutPolicy, plan: RolloutPlan, environment: RolloutEnvironment, options: RolloutOptions = RolloutOptions()) {
         self.policy = policy
@@ -44,7 +53,7 @@ public actor RolloutEngine {
 
     public func run() async -> RolloutReport {
         let started = env.clock.now
-        emit(.runStarted, message: "\(options.mode.rawValue) \(options.rolloutName): \(plan.applications.count) Applications in \(plan.stages.count) stages, \(steps.count) steps")
+        emit(.runStarted, message: "\(options.mode.rawValue) \(options.rolloutName): \(plan.applications.count) Applications in \(plan.stages.filter { !$0.applications.isEmpty }.count) stages, \(steps.count) steps")
         for n in plan.notes { note(n) }
         var exit = RolloutExitCode.success
         var headline = "every gate passed"
@@ -435,8 +444,8 @@ public actor RolloutEngine {
         var trust: String?
         var origin = "the stage's trust"
         if let bundle = verification.trustBundle {
-            trust = env.trustBundle(bundle)
-            origin = bundle
+            trust = bundle == "system" ? systemTrustPEM() : env.trustBundle(bundle)
+            origin = bundle == "system" ? "the system trust store" : bundle
             if trust == nil {
                 return .fail(GateFailure(gate: .verify, failure: .verificationFailed, object: "trust:\(bundle)",
                     evidence: "trust bundle \(bundle) of stage \(stage.name) cannot be read",
@@ -445,6 +454,8 @@ public actor RolloutEngine {
         } else if let ca = (live?[path: "data", "ca.crt"]?.scalarText).flatMap({ Data(base64Encoded: $0) }), !ca.isEmpty {
             trust = String(decoding: ca, as: UTF8.self)
             origin = "ca.crt of Secret \(secret)"
+        } else if noTrustNoted.insert(stage.name).inserted {
+            note("stage \(stage.name) has no verification.trustBundle and \(secret) has no ca.crt: served chains are compared with the Secret but not verified against a CA (set `trustBundle: system` or a PEM file)")
         }
         let addresses = await ingressAddresses()
         var address = addresses.first
