@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "SyncGateX509Tests", dependencies: ["SyncGateX509"]),
         .testTarget(name: "SyncGateYAMLTests", dependencies: ["SyncGateYAML"]),
         .testTarget(name: "SyncGateCoreTests", dependencies: ["SyncGateCore"]),
-        .testTarget(name: "SyncGateProbesTests", dependencies: ["SyncGateProbes", "SyncGateTestSupport"]),
+        .testTarget(name: "SyncGateProbesTests", dependencies: ["SyncGateProbes", "SyncGateCore", "SyncGateTestSupport"]),
         .testTarget(name: "SyncGateKubeTests", dependencies: ["SyncGateKube", "KubeSim", "SyncGateTestSupport"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "SyncGateKube", "SyncGateTestSupport"]),
         .testTarget(name: "SyncGateRolloutTests", dependencies: ["SyncGateRollout", "SyncGateCore", "SyncGateKube", "SyncGateX509", "KubeSim", "SyncGateTestSupport"]),
