@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import KubeSim
 import SyncGateCore
 import Testing
@@ -145,5 +148,82 @@ import Testing
         try forbidden(["delete", "namespace", Self.namespace], "delete Namespaces")
         try forbidden(["get", "configmaps", "-n", "kube-system"], "read ConfigMaps outside the Argo CD namespace")
         try forbidden(["delete", "configmap", "syncgate-rollout-hook", "-n", "argocd"], "delete the journal")
+    }
+
+    /// `syncgate hook` itself, with the Job's own arguments, as the hook ServiceAccount: on the seed-000 repository
+    /// (DNS does not answer) it must block with exit 2 and pause the Application, and never hit a 403.
+    @Test func theHookRunsUnderExactlyThatRBAC() throws {
+        let c = try Self.start()
+        defer { c.stop() }
+        try Self.install(c)
+        guard let binary = DockerfileTests.builtBinary() else {
+            Issue.record("the syncgate binary is not built next to the tests: run `swift build` before `swift test`")
+            return
+        }
+        // The Job as Argo CD would create it (the example-app kustomization), its env resolved like the kubelet does.
+        let job = try #require(try KustomizeTests.build("pipelines/argocd/example-app").first { $0["kind"]?.string == "Job" })
+        let pod = try #require(job[path: "spec", "template"])
+        let container = try #require(pod[path: "spec", "containers"]?[0])
+        var env: [String: String] = [:]
+        for e in container["env"]?.elements ?? [] {
+            let name = e["name"]?.string ?? ""
+            if let field = e[path: "valueFrom", "fieldRef", "fieldPath"]?.string {
+                if field.hasPrefix("metadata.annotations['"), let key = field.split(separator: "'").dropFirst().first {
+                    env[name] = pod[path: "metadata", "annotations", String(key)]?.scalarText
+                } else if field == "metadata.namespace" {
+                    env[name] = Self.namespace
+                }
+            } else {
+                env[name] = e["value"]?.scalarText
+            }
+        }
+        let repo = c.directory.appendingPathComponent("repo").path
+        try FileManager.default.copyItem(atPath: RepoFiles.path("examples/incident-2026-03-22"), toPath: repo)
+        var args: [String] = []
+        for arg in container["args"]?.elements.compactMap(\.string) ?? [] {
+            var a = arg
+            for (k, v) in env { a = a.replacingOccurrences(of: "$(\(k))", with: v) }
+            switch a {
+            case "--in-cluster": args += ["--kubeconfig", c.hook]  // the Pod's token, as a kubeconfig
+            case "/repo": args.append(repo)                          // what the init container checks out
+            default: args.append(a)
+            }
+        }
+        #expect(args.prefix(5) == ["hook", "--app", "acme-pay-production", "--app-namespace", "argocd"])
+        // DNS goes to a closed port on 127.0.0.1: every name fails to resolve, as in seed 000.
+        let closed = try #require(Self.closedPort())
+        var processEnv = ProcessInfo.processInfo.environment
+        processEnv["HOME"] = c.directory.path
+        processEnv["SYNCGATE_RESOLVER"] = "127.0.0.1:\(closed)"
+        processEnv["NO_COLOR"] = "1"
+        processEnv.removeValue(forKey: "KUBECONFIG")
+        let run = try #require(try RepoFiles.run(binary, args, environment: processEnv))
+        let output = run.stdout + run.stderr
+        #expect(!output.lowercased().contains("forbidden") && !output.contains("403"),
+                "syncgate hook needed a permission the hook RBAC does not grant:\n\(output)")
+        #expect(run.status == 2, "blocked by DNS: exit 2, got \(run.status):\n\(output)")
+        let app = try #require(c.sim.get("Application", "argocd", "acme-pay-production", group: "argoproj.io"))
+        #expect(app[path: "metadata", "annotations", "syncgate.dev/paused-reason"] != nil, "the hook paused auto-sync with a reason:\n\(output)")
+        // It created the placeholder the listener needs (create on Secrets) and released its Lease (delete).
+        let placeholder = c.sim.get("Secret", Self.namespace, "acme-pay-prod-tls-secret")
+        #expect(placeholder?[path: "metadata", "labels", "syncgate.dev/placeholder"]?.scalarText == "true", "placeholder Secret:\n\(output)")
+        #expect(c.sim.get("Lease", "argocd", "syncgate-acme-pay-production", group: "coordination.k8s.io") == nil, "Lease released")
+        #expect(output.contains("does not resolve"), "blocked for DNS:\n\(output)")
+    }
+
+    static func closedPort() -> Int? {
+        // A UDP port nobody listens on: bind, read the number, close.
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0 else { return nil }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
