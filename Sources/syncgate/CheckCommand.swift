@@ -65,6 +65,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("registry-auth"), help: ArgumentHelp("Registry credentials host=user:password (repeatable; ~/.docker/config.json is read too).", valueName: "HOST=USER:PASS"))
     var registryAuth: [String] = []
 
+    @Option(name: .customLong("plain-http-registry"), help: ArgumentHelp("A registry host[:port] spoken to over plain HTTP (repeatable; loopback registries always are).", valueName: "HOST"))
+    var plainHTTPRegistry: [String] = []
+
     @Option(name: .customLong("secret-file"), help: ArgumentHelp("A Secret's certificate to compare with what is served: NAMESPACE/NAME=tls.crt[,tls.key] (repeatable).", valueName: "NS/NAME=CRT[,KEY]"))
     var secretFile: [String] = []
 
@@ -144,7 +147,7 @@ struct CheckCommand: AsyncParsableCommand {
         case "service", "workload", "secret", "listener", "gateway", "application":
             return "no network probe: only the cluster can answer (syncgate status)"
         default:
-            return "not probed (excluded by --only, or nothing to probe)"
+            return "not probed (excluded by --only, or nothing the network can check, e.g. a wildcard name or an issuer without an ACME server)"
         }
     }
 
@@ -171,7 +174,7 @@ struct CheckCommand: AsyncParsableCommand {
         return CheckRunner(
             configuration: .init(ingress: ingress, httpPort: httpPort, tlsPort: tlsPort, concurrency: concurrency),
             resolver: dnsResolver,
-            registry: RegistryProbe(credentials: credentials, timeoutMilliseconds: timeoutMs, retry: retry),
+            registry: RegistryProbe(credentials: credentials, timeoutMilliseconds: timeoutMs, retry: retry, plainHTTPRegistries: Set(plainHTTPRegistry)),
             http: HTTP01Probe(timeoutMilliseconds: timeoutMs, retry: retry),
             tls: TLSProbe(inspector: try OpenSSLTLSInspector(timeoutMilliseconds: timeoutMs), trust: trust, minimumDaysLeft: minDays, retry: retry),
             acme: ACMEDirectoryProbe(timeoutMilliseconds: timeoutMs, caPEM: caPEM, retry: retry))

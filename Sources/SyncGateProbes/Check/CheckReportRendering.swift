@@ -50,11 +50,17 @@ public struct CheckReportRenderer: Sendable {
             }
             if node.verdict == .fail, let location = node.location { out += "          at \(location)\n" }
         }
-        if !unprobed.isEmpty {
+        // Nodes without probes, grouped by why (their summary): "9 nodes (1 service, …): only the cluster…".
+        var groups: [(summary: String, nodes: [CheckReport.NodeResult])] = []
+        for node in unprobed {
+            if let index = groups.firstIndex(where: { $0.summary == node.summary }) { groups[index].nodes.append(node) }
+            else { groups.append((node.summary, [node])) }
+        }
+        for group in groups {
             var byKind: [String: Int] = [:]
-            for node in unprobed { byKind[node.kind, default: 0] += 1 }
+            for node in group.nodes { byKind[node.kind, default: 0] += 1 }
             let kinds = byKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            out += "  \(mark(.unknown).padding(toLength: colour ? 16 : 7, withPad: " ", startingAt: 0)) \(unprobed.count) nodes without a network probe (\(kinds)): the cluster answers for them (syncgate status)\n"
+            out += "  \(mark(.unknown).padding(toLength: colour ? 16 : 7, withPad: " ", startingAt: 0)) \(group.nodes.count) node\(group.nodes.count == 1 ? "" : "s") (\(kinds)): \(group.summary)\n"
         }
         if !report.chains.isEmpty {
             out += "\nChains:\n"
