@@ -109,22 +109,23 @@ public enum YAMLDecoder {
 }
 
 /// Builds values from events with an explicit stack (no recursion, so deep input cannot overflow).
+/// Frames are mutated in place through the stack's subscript: no frame is copied out and back per event.
 struct TreeBuilder {
-    private enum Frame {
-        case sequence(items: [Value], line: Int32, column: Int32, anchor: String?)
-        case mapping(MappingFrame)
-    }
-
-    private struct MappingFrame {
-        var object = Object()
+    private struct Frame {
+        var isMapping: Bool
         var line: Int32
         var column: Int32
         var anchor: String?
-        var pendingKey: String?
+        var items: [Value] = []
+        var object = Object()
+        /// Line of each key of `object`, in the same order, for duplicate-key messages.
+        var keyLines: [Int32] = []
+        var pendingKey: String? = nil
         var pendingKeyLine: Int32 = 0
         var pendingKeyIsMerge = false
-        var keyLines: [String: Int32] = [:]
         var mergeSources: [Object] = []
+
+        var expectsKey: Bool { isMapping && pendingKey == nil }
     }
 
     private var stack: [Frame] = []
@@ -150,21 +151,21 @@ struct TreeBuilder {
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
-            let tag = s.tag.map { String(cString: $0) }
             let plain = s.style == YAML_PLAIN_SCALAR_STYLE
-            let value = resolve(text, plain: plain, tag: tag, line: line, column: column)
-            let anchor = s.anchor.map { String(cString: $0) }
-            if let anchor { anchors[anchor] = value }
-            if case .mapping(var m) = stack.last, m.pendingKey == nil {
+            if let top = stack.indices.last, stack[top].expectsKey {
                 // A key: remember it until its value arrives.
-                stack.removeLast()
-                m.pendingKey = text
-                m.pendingKeyLine = line
-                m.pendingKeyIsMerge = plain && text == "<<"
-                stack.append(.mapping(m))
-            } else {
-                attach(value)
+                stack[top].pendingKey = text
+                stack[top].pendingKeyLine = line
+                stack[top].pendingKeyIsMerge = plain && s.tag == nil && text == "<<"
+                if let anchor = s.anchor {
+                    anchors[String(cString: anchor)] = Value(.string(text), line: line, column: column)
+                }
+                break
             }
+            let tag = s.tag.map { String(cString: $0) }
+            let value = resolve(text, plain: plain, tag: tag, line: line, column: column)
+            if let anchor = s.anchor { anchors[String(cString: anchor)] = value }
+            attach(value)
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
             var value: Value
@@ -174,83 +175,73 @@ struct TreeBuilder {
                 diagnostics.append(.init(severity: .error, line: line, column: column, message: "alias *\(name) refers to no anchor; read as null"))
                 value = Value(.null, line: line, column: column)
             }
-            if case .mapping(var m) = stack.last, m.pendingKey == nil {
-                stack.removeLast()
-                m.pendingKey = value.scalarText ?? ""
-                m.pendingKeyLine = line
-                stack.append(.mapping(m))
+            if let top = stack.indices.last, stack[top].expectsKey {
+                stack[top].pendingKey = value.scalarText ?? ""
+                stack[top].pendingKeyLine = line
             } else {
                 attach(value)
             }
         case YAML_SEQUENCE_START_EVENT:
             let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-            stack.append(.sequence(items: [], line: line, column: column, anchor: anchor))
-        case YAML_SEQUENCE_END_EVENT:
-            guard case .sequence(let items, let l, let c, let anchor) = stack.popLast() else { break }
-            let value = Value(.array(items), line: l, column: c)
-            if let anchor { anchors[anchor] = value }
-            attachCollection(value)
+            stack.append(Frame(isMapping: false, line: line, column: column, anchor: anchor))
         case YAML_MAPPING_START_EVENT:
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-            stack.append(.mapping(MappingFrame(line: line, column: column, anchor: anchor)))
-        case YAML_MAPPING_END_EVENT:
-            guard case .mapping(var m) = stack.popLast() else { break }
-            for source in m.mergeSources {
-                for (k, v) in source.pairs where m.object[k] == nil { m.object.append(k, v) }
+            stack.append(Frame(isMapping: true, line: line, column: column, anchor: anchor))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard var frame = stack.popLast() else { break }
+            let value: Value
+            if frame.isMapping {
+                for source in frame.mergeSources {
+                    for (k, v) in source.pairs where frame.object.position(of: k) == nil { frame.object.append(k, v) }
+                }
+                value = Value(.object(frame.object), line: frame.line, column: frame.column)
+            } else {
+                value = Value(.array(frame.items), line: frame.line, column: frame.column)
             }
-            let value = Value(.object(m.object), line: m.line, column: m.column)
-            if let anchor = m.anchor { anchors[anchor] = value }
-            attachCollection(value)
+            if let anchor = frame.anchor { anchors[anchor] = value }
+            if let top = stack.indices.last, stack[top].expectsKey {
+                // A collection used as a key (rare, complex keys).
+                stack[top].pendingKey = JSONWriter.string(value)
+                stack[top].pendingKeyLine = value.line
+                diagnostics.append(.init(severity: .warning, line: value.line, column: value.column, message: "a collection used as a mapping key; read as its JSON text"))
+            } else {
+                attach(value)
+            }
         default:
             break
         }
         return nil
     }
 
-    /// A collection that just ended becomes a key (rare, complex keys) or a value.
-    private mutating func attachCollection(_ value: Value) {
-        if case .mapping(var m) = stack.last, m.pendingKey == nil {
-            stack.removeLast()
-            m.pendingKey = JSONWriter.string(value)
-            m.pendingKeyLine = value.line
-            diagnostics.append(.init(severity: .warning, line: value.line, column: value.column, message: "a collection used as a mapping key; read as its JSON text"))
-            stack.append(.mapping(m))
-        } else {
-            attach(value)
-        }
-    }
-
     private mutating func attach(_ value: Value) {
-        guard let top = stack.popLast() else {
+        guard let top = stack.indices.last else {
             root = value
             return
         }
-        switch top {
-        case .sequence(var items, let l, let c, let a):
-            items.append(value)
-            stack.append(.sequence(items: items, line: l, column: c, anchor: a))
-        case .mapping(var m):
-            let key = m.pendingKey ?? ""
-            if m.pendingKeyIsMerge {
-                if let o = value.object {
-                    m.mergeSources.append(o)
-                } else if let list = value.array {
-                    m.mergeSources.append(contentsOf: list.compactMap(\.object))
-                } else {
-                    diagnostics.append(.init(severity: .warning, line: m.pendingKeyLine, column: value.column, message: "merge key << needs a mapping or a list of mappings; ignored"))
-                }
-            } else if let first = m.keyLines[key] {
-                diagnostics.append(.init(severity: .warning, line: m.pendingKeyLine, column: value.column, message: "duplicate key '\(key)' (first at line \(first)); the last value wins"))
-                m.object[key] = value
-                m.keyLines[key] = m.pendingKeyLine
-            } else {
-                m.object.append(key, value)
-                m.keyLines[key] = m.pendingKeyLine
-            }
-            m.pendingKey = nil
-            m.pendingKeyIsMerge = false
-            stack.append(.mapping(m))
+        if !stack[top].isMapping {
+            stack[top].items.append(value)
+            return
         }
+        let key = stack[top].pendingKey ?? ""
+        let keyLine = stack[top].pendingKeyLine
+        if stack[top].pendingKeyIsMerge {
+            if let o = value.object {
+                stack[top].mergeSources.append(o)
+            } else if let list = value.array {
+                stack[top].mergeSources.append(contentsOf: list.compactMap(\.object))
+            } else {
+                diagnostics.append(.init(severity: .warning, line: keyLine, column: value.column, message: "merge key << needs a mapping or a list of mappings; ignored"))
+            }
+        } else if let i = stack[top].object.position(of: key) {
+            let first = stack[top].keyLines[i]
+            diagnostics.append(.init(severity: .warning, line: keyLine, column: value.column, message: "duplicate key '\(key)' (first at line \(first)); the last value wins"))
+            stack[top].object[key] = value
+        } else {
+            stack[top].object.append(key, value)
+            stack[top].keyLines.append(keyLine)
+        }
+        stack[top].pendingKey = nil
+        stack[top].pendingKeyIsMerge = false
     }
 
     private mutating func resolve(_ text: String, plain: Bool, tag: String?, line: Int32, column: Int32) -> Value {

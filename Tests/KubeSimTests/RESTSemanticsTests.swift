@@ -195,12 +195,17 @@ struct RESTSemanticsTests {
         #expect((enabled != nil) == current)
     }
 
-    @Test("the upstream CRD files install and prune the same way", .enabled(if: FileManager.default.fileExists(atPath: "/work/shared/crds")))
+    /// The upstream CRDs: the shared copy beside the clone, as CI and every session lay it out.
+    static let upstreamCRDDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/crds").standardized.path
+
+    @Test("the upstream CRD files install and prune the same way")
     func upstreamCRDs() throws {
+        #expect(FileManager.default.fileExists(atPath: Self.upstreamCRDDirectory), "no upstream CRDs at \(Self.upstreamCRDDirectory)")
         for current in [true, false] {
             let f = try SimFixture.start { o in
                 o.controllers = []
-                o.crdDirectory = "/work/shared/crds"
+                o.crdDirectory = Self.upstreamCRDDirectory
                 o.argoCD.crdVersion = current ? .current : .beforeAutomatedEnabled
             }
             defer { f.sim.stop() }

@@ -9,9 +9,10 @@ struct CRDSchemas {
     var kinds: Set<String> = []  // group|kind
     let directory: String
 
-    /// Where the CRDs are: $SYNCGATE_CRD_DIR, or the shared copy this project was started with.
+    /// Where the CRDs are: $SYNCGATE_CRD_DIR, or the shared copy beside the clone (`../shared/crds`, as CI lays it).
     static func locate() -> String? {
-        let candidates = [ProcessInfo.processInfo.environment["SYNCGATE_CRD_DIR"], RepoFiles.path("crds"), "/work/shared/crds"]
+        let candidates = [ProcessInfo.processInfo.environment["SYNCGATE_CRD_DIR"], RepoFiles.path("crds"),
+                          RepoFiles.path("../shared/crds"), "/work/shared/crds"]
         return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
     }
 

@@ -32,7 +32,11 @@ enum Paths {
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
-    static let corpus = "/work/shared/corpus/gateway-api-examples"
+    /// The shared corpus beside the clone (`../shared/corpus`, as CI lays it out), else the session's copy.
+    static let corpus: String = {
+        let beside = URL(fileURLWithPath: packageRoot).appendingPathComponent("../shared/corpus/gateway-api-examples").standardized.path
+        return FileManager.default.fileExists(atPath: beside) ? beside : "/work/shared/corpus/gateway-api-examples"
+    }()
     static func example(_ name: String) -> String { packageRoot + "/examples/" + name }
 }
 

@@ -127,7 +127,9 @@ import SyncGateCore
     }
 
     @Test func crdFeatureDetection() throws {
-        let text = try String(contentsOfFile: "/work/shared/crds/argo-cd/application-crd.yaml", encoding: .utf8)
+        let crdFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/crds/argo-cd/application-crd.yaml").standardized.path
+        let text = try String(contentsOfFile: crdFile, encoding: .utf8)
         let crd = try YAMLDecoder.decodeOne(Array(text.utf8))
         #expect(ApplicationCRDFeatures.from(crd: crd).hasAutomatedEnabled)
         // the same CRD without the field (Argo CD before v3.1)
