@@ -21,8 +21,10 @@ public protocol PlanRenderer: Sendable {
     func render(_ plan: Plan) -> String
 }
 
-enum Escape {
-    static func xml(_ s: String) -> String {
+/// Escaping shared by every renderer (plan, check, metrics reports).
+public enum Escape {
+    /// Text for XML attributes and elements (JUnit); control characters other than tab and newlines become spaces.
+    public static func xml(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
         for scalar in s.unicodeScalars {
@@ -40,7 +42,7 @@ enum Escape {
         return out
     }
 
-    static func markdownCell(_ s: String) -> String {
+    public static func markdownCell(_ s: String) -> String {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 

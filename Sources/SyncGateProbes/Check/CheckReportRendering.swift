@@ -1,4 +1,5 @@
 import Foundation
+import SyncGateCore
 
 /// The output formats of `syncgate check` (the same names as `plan`'s).
 public enum CheckReportFormat: String, Sendable, CaseIterable {
@@ -110,10 +111,6 @@ public struct CheckReportRenderer: Sendable {
         return out
     }
 
-    private static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
-
     func markdown(_ report: CheckReport) -> String {
         var out = "## syncgate check\n\n**\(report.count(.pass)) pass, \(report.count(.fail)) fail, \(report.count(.unknown)) unknown**"
         out += report.exitCode == 2 ? " — blocked: a prerequisite fails\n\n" : "\n\n"
@@ -126,23 +123,7 @@ public struct CheckReportRenderer: Sendable {
         }
         out += "| node | verdict | evidence | time |\n|---|---|---|---|\n"
         for node in report.nodes {
-            out += "| `\(node.id)` | \(node.verdict.rawValue) | \(Self.cell(node.summary)) | \(Self.ms(node.durationMilliseconds)) |\n"
-        }
-        return out
-    }
-
-    private static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += " " } else { out.unicodeScalars.append(scalar) }
-            }
+            out += "| `\(node.id)` | \(node.verdict.rawValue) | \(Escape.markdownCell(node.summary)) | \(Self.ms(node.durationMilliseconds)) |\n"
         }
         return out
     }
@@ -153,13 +134,13 @@ public struct CheckReportRenderer: Sendable {
         out += "<testsuites name=\"syncgate check\" tests=\"\(report.nodes.count)\" failures=\"\(report.count(.fail))\" skipped=\"\(report.count(.unknown))\" time=\"\(seconds(report.totalMilliseconds))\">\n"
         out += "  <testsuite name=\"live evidence\" tests=\"\(report.nodes.count)\" failures=\"\(report.count(.fail))\" skipped=\"\(report.count(.unknown))\" time=\"\(seconds(report.totalMilliseconds))\">\n"
         for node in report.nodes {
-            out += "    <testcase classname=\"\(Self.xml(node.kind))\" name=\"\(Self.xml(node.id))\" time=\"\(seconds(node.durationMilliseconds))\""
+            out += "    <testcase classname=\"\(Escape.xml(node.kind))\" name=\"\(Escape.xml(node.id))\" time=\"\(seconds(node.durationMilliseconds))\""
             switch node.verdict {
             case .pass: out += "/>\n"
             case .fail:
                 let details = node.probes.flatMap { $0.result.evidence.map { "\($0.key): \($0.value)" } }.joined(separator: "\n")
-                out += ">\n      <failure message=\"\(Self.xml(node.summary))\">\(Self.xml(details + (node.location.map { "\nat \($0)" } ?? "")))</failure>\n    </testcase>\n"
-            case .unknown: out += ">\n      <skipped message=\"\(Self.xml(node.summary))\"/>\n    </testcase>\n"
+                out += ">\n      <failure message=\"\(Escape.xml(node.summary))\">\(Escape.xml(details + (node.location.map { "\nat \($0)" } ?? "")))</failure>\n    </testcase>\n"
+            case .unknown: out += ">\n      <skipped message=\"\(Escape.xml(node.summary))\"/>\n    </testcase>\n"
             }
         }
         out += "  </testsuite>\n</testsuites>\n"
