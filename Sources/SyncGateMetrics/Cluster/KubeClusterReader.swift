@@ -13,7 +13,7 @@ public struct KubeClusterReader: ClusterReader {
     public func list(_ kind: ResourceKind) async throws -> [Value] {
         for version in [kind.version] + (Self.fallbackVersions[kind.description] ?? []) {
             do {
-                return try await client.list(resource(kind, version: version), namespace: kind.namespace, labelSelector: kind.labelSelector).items
+                return try await client.list(kind.resource.withVersion(version), namespace: kind.namespace, labelSelector: kind.labelSelector).items
             } catch KubeError.notFound {
                 continue  // the CRD (or this version of it) is not installed: nothing to list
             }
@@ -22,10 +22,6 @@ public struct KubeClusterReader: ClusterReader {
     }
 
     public func get(_ kind: ResourceKind, namespace: String, name: String) async throws -> Value? {
-        try await client.getIfPresent(resource(kind, version: kind.version), namespace: namespace, name: name)
-    }
-
-    func resource(_ kind: ResourceKind, version: String) -> KubeResource {
-        KubeResource(group: kind.group, version: version, plural: kind.plural, kind: kind.kind, namespaced: true)
+        try await client.getIfPresent(kind.resource, namespace: namespace, name: name)
     }
 }
