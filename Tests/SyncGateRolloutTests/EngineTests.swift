@@ -216,3 +216,22 @@ enum SelfSignedPEM {
         try SyncGateX509.SelfSigned.placeholder(host: host, validity: 90 * 86_400, now: 1_774_191_600).certificatePEM
     }
 }
+
+/// The rate-limit guard in the engine: production (a production ACME directory) is blocked before any order when
+/// its new Certificates would exceed the budget; the canary on the staging directory is not counted.
+@Suite struct RateLimitEngineTests {
+    @Test func productionOverBudgetIsBlockedBeforeAnyOrder() async throws {
+        let s = try Seed000Scenario.make()
+        s.publishPrerequisites()
+        var p = s.policy
+        p.guards.weeklyCertificateLimit = 2   // allowance 1 per registered domain; production orders 2 on example.com
+        let sc = Seed000Scenario(world: s.world, inventory: s.inventory, policy: p, newApplications: s.newApplications)
+        let plan = try RolloutPlanner.plan(policy: sc.policy, inventory: sc.inventory)
+        let report = await RolloutEngine(policy: sc.policy, plan: plan, environment: sc.environment(events: EventRecorder(), runID: "run-rl")).run()
+        #expect(report.exitCode == .blocked, "\(report.text)")
+        let limited = report.failures.filter { $0.failure.evidence.contains("exceed the budget of 1") }
+        #expect(!limited.isEmpty, "\(report.text)")
+        #expect(limited.allSatisfy { $0.application?.name.hasSuffix("-production") == true })
+        #expect(s.world.solverRouteCount == 0)
+    }
+}

@@ -19,6 +19,8 @@ public actor RolloutEngine {
     private var notes: [String] = []
     private var ingressCache: [String]?
     private var imageCache: [String: ImageAnswer] = [:]
+    /// The CA rate-limit budget of each stage, gathered once per stage.
+    private var rateLimitInputs: [String: RateLimitGate.Input] = [:]
     private var syncTriggeredAt: [String: Date] = [:]
     private var resumed: String?
     private var noTrustNoted = Set<String>()
@@ -216,11 +218,49 @@ public actor RolloutEngine {
         }
         let input = PrerequisiteInput(application: app, chain: chain, stage: stage, dns: dns, ingressAddresses: await ingressAddresses(),
                                       services: services, images: images, issuer: issuer)
-        let found = PrerequisiteGate.evaluate(input)
+        var found = PrerequisiteGate.evaluate(input)
+        if let over = RateLimitGate.evaluate(try await rateLimitInput(stage: stage), host: chain.host, certificate: chain.certificate) {
+            found.append(over)
+        }
         if found.isEmpty {
             return .passed("\(chain.host) resolves to \(dns.addresses.joined(separator: ", ")); backend, images and issuer present")
         }
         return .failed(found.map { (app, $0) })
+    }
+
+    /// The stage's new ACME orders (its Certificates that are not Ready) against a production CA, and what the
+    /// cluster issued in the last seven days. Issuers that are not ACME, or whose directory is a staging one, have
+    /// no weekly limit to protect and are left out.
+    private func rateLimitInput(stage: Stage) async throws -> RateLimitGate.Input {
+        if let cached = rateLimitInputs[stage.name] { return cached }
+        var namesByCertificate: [ObjectName: Set<String>] = [:]
+        for app in plan.stages.first(where: { $0.stage.name == stage.name })?.applications ?? [] {
+            for host in app.hosts {
+                guard let certificate = host.certificate, let issuer = host.issuer,
+                      try await issuerHasWeeklyLimit(issuer) else { continue }
+                namesByCertificate[certificate, default: []].insert(host.host)
+            }
+        }
+        var orders: [RateLimitGate.Order] = []
+        for (certificate, names) in namesByCertificate.sorted(by: { $0.key < $1.key }) {
+            let live = try await env.cluster.get(.certificates, namespace: certificate.namespace, name: certificate.name)
+            if Condition.find("Ready", in: live?["status"])?.isTrue == true { continue }  // already issued: syncing it orders nothing new
+            orders.append(RateLimitGate.Order(certificate: certificate, dnsNames: names.sorted()))
+        }
+        let issued = orders.isEmpty ? [:] : RateLimitGate.issuedWithin(
+            try await env.cluster.list(.certificates, namespace: nil, labelSelector: nil), now: env.clock.now)
+        let input = RateLimitGate.Input(newOrders: orders, issuedThisWeek: issued, weeklyLimit: policy.guards.weeklyCertificateLimit,
+                                        budget: policy.guards.rateLimitBudget, stage: stage.name)
+        rateLimitInputs[stage.name] = input
+        return input
+    }
+
+    private func issuerHasWeeklyLimit(_ issuer: IssuerTarget) async throws -> Bool {
+        let live = issuer.kind == "ClusterIssuer"
+            ? try await env.cluster.get(.clusterIssuers, namespace: nil, name: issuer.name)
+            : try await env.cluster.get(.issuers, namespace: issuer.namespace, name: issuer.name)
+        guard let server = live?[path: "spec", "acme", "server"]?.string else { return false }
+        return !server.lowercased().contains("staging")
     }
 
     static let holdPrefix = "held by syncgate rollout"

@@ -25,9 +25,12 @@ public struct Seed000Scenario: Sendable {
     public static func make(services: [String] = ["pay", "rbac"], existing: Int = 20, start: Date = Date(timeIntervalSince1970: 1_774_191_600)) throws -> Seed000Scenario {
         let world = try SimWorld(start: start)
         let c = world.cluster
-        for name in ["letsencrypt-staging", "letsencrypt-prod"] {
+        let directories = ["letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+                           "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory"]
+        for (name, server) in directories.sorted(by: { $0.key < $1.key }) {
             c.put(.clusterIssuers, .object(["apiVersion": .string("cert-manager.io/v1"), "kind": .string("ClusterIssuer"),
                                             "metadata": .object(["name": .string(name)]),
+                                            "spec": .object(["acme": .object(["server": .string(server)])]),
                                             "status": .object(["conditions": .array([.object(["type": .string("Ready"), "status": .string("True"), "reason": .string("ACMEAccountRegistered")])])])]))
         }
         c.put(.namespaces, .object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("argocd")])]))
