@@ -12,18 +12,31 @@ public enum Loopback {
     /// A port that is free for TCP and UDP on 127.0.0.1 right now (the kernel picks it). Another process may
     /// take it before the server binds; the launchers retry on a bind failure.
     public static func freePort() throws -> Int {
+        // Below Linux's ephemeral range (32768-60999 by default): a port the kernel handed out for binding port 0 is
+        // also what it hands out to outgoing connections, so between our check and the server's bind another test's
+        // client could take it ("address already in use"). A random port below that range is only ever taken by a
+        // deliberate bind, and random choice keeps parallel tests apart.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let port = Int.random(in: 20_000..<32_768, using: &generator)
+            if let port = try? claim(port) { return port }
+        }
         for _ in 0..<20 {
             let tcp = try bindSocket(type: SOCK_STREAM, port: 0)
             let port = try boundPort(tcp)
-            // The same number must be free for UDP too (dnsmasq listens on both).
-            if let udp = try? bindSocket(type: SOCK_DGRAM, port: port) {
-                close(udp)
-                close(tcp)
-                return port
-            }
             close(tcp)
+            if let port = try? claim(port) { return port }
         }
-        throw TestServerError("no free port on 127.0.0.1 for both TCP and UDP after 20 tries")
+        throw TestServerError("no free port on 127.0.0.1 for both TCP and UDP after 70 tries")
+    }
+
+    /// The port, when it is free on 127.0.0.1 for TCP and for UDP (dnsmasq listens on both).
+    private static func claim(_ port: Int) throws -> Int {
+        let tcp = try bindSocket(type: SOCK_STREAM, port: port)
+        defer { close(tcp) }
+        let udp = try bindSocket(type: SOCK_DGRAM, port: port)
+        close(udp)
+        return port
     }
 
     /// Polls until a TCP connection to 127.0.0.1:`port` succeeds, the process dies, or `timeout` seconds pass.
