@@ -64,7 +64,7 @@ public final class DockerRegistryServer: Sendable {
             let started = try ManagedProcess(executable: binary, arguments: ["serve", config], logPath: directory.file("registry.log"),
                                              environment: ["OTEL_TRACES_EXPORTER": "none"])
             process = started
-            try await Loopback.waitForTCP(port: port, timeout: 15, process: started, what: "docker-registry")
+            try await Loopback.waitForTCP(port: port, timeout: 60, process: started, what: "docker-registry")
             var front: NginxServer?
             if let tokenAuth {
                 front = try await startFront(tokenAuth, backendPort: port, directory: directory)

@@ -41,12 +41,15 @@ public enum Loopback {
 
     /// Polls until a TCP connection to 127.0.0.1:`port` succeeds, the process dies, or `timeout` seconds pass.
     public static func waitForTCP(port: Int, timeout: Double = 10, process: ManagedProcess? = nil, what: String) async throws {
+        // Checked once more after the deadline: in a test process whose cooperative threads are busy, this task may
+        // only be resumed after the deadline although the server has long been listening.
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        while true {
             if canConnect(port: port) { return }
             if let process, !process.isRunning {
                 throw TestServerError("\(what) exited before listening on 127.0.0.1:\(port) (status \(process.exitStatus)); its log:\n\(process.logTail())")
             }
+            if Date() >= deadline { break }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         throw TestServerError("\(what) did not listen on 127.0.0.1:\(port) within \(timeout) s; its log:\n\(process?.logTail() ?? "")")

@@ -52,7 +52,7 @@ public final class PebbleServer: Sendable {
             let started = try ManagedProcess(executable: binary, arguments: arguments, logPath: directory.file("pebble.log"),
                                              environment: environment, workingDirectory: directory.path)
             process = started
-            try await Loopback.waitForTCP(port: port, timeout: 15, process: started, what: "pebble")
+            try await Loopback.waitForTCP(port: port, timeout: 60, process: started, what: "pebble")
             return PebbleServer(port: port, managementPort: managementPort, caPEM: ca.certificatePEM,
                                 process: started, directory: directory)
         } catch {
