@@ -38,7 +38,9 @@ public final class KubeSim: Sendable {
         clock = options.clock
         faults = FaultInjector(options.faults, seed: options.seed)
         store = ObjectStore(catalog: .standard, clock: options.clock, options: options.store, seed: options.seed)
-        ca = try LocalCA(commonName: "KubeSim CA", now: Date())
+        // One CA serves the API's TLS (checked by kubectl at wall-clock time) and signs cert-manager's certificates
+        // (at virtual time, which may start in the past, e.g. seed 000's evening): valid from the earlier of the two.
+        ca = try LocalCA(commonName: "KubeSim CA", now: min(Date(), options.clock.now))
         certManagerSettings = Locked(options.certManager)
         blastRadius = Locked(options.blastRadius)
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {

@@ -1,6 +1,7 @@
 import Foundation
 import KubeSim
 import SyncGateCore
+import SyncGateX509
 import Testing
 
 @Suite("cert-manager controller")
@@ -231,5 +232,22 @@ struct CertManagerControllerTests {
 
     static func condition(_ v: Value, _ type: String) -> Value? {
         v[path: "status", "conditions"]?.elements.first { $0["type"]?.string == type }
+    }
+}
+
+/// KubeSim's one CA serves the API's TLS at wall-clock time and signs cert-manager certificates at virtual time,
+/// which starts on seed 000's evening by default: it must be valid at both.
+@Suite struct LocalCAValidityTests {
+    @Test func caIsValidAtVirtualAndWallClockTime() throws {
+        var options = KubeSimOptions()
+        options.clock = .virtual()
+        let sim = try KubeSim.start(options)
+        defer { sim.stop() }
+        let ca = try SyncGateX509.Certificate(pem: sim.ca.certificatePEM)
+        let virtualNow = Int64(sim.now.timeIntervalSince1970)
+        let wallNow = Int64(Date().timeIntervalSince1970)
+        #expect(virtualNow < wallNow - 86_400, "the default virtual clock starts in the past")
+        #expect(ca.isValid(at: virtualNow))
+        #expect(ca.isValid(at: wallNow))
     }
 }
