@@ -6,11 +6,7 @@ import SyncGateX509
 @testable import SyncGateKube
 
 @Suite struct PlaceholderIntegrationTests {
-    static let gateway = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: traefik}
-        spec: {controllerName: traefik.io/gateway-controller}
+    static let gateway = SeedObjects.traefikGatewayClass + """
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway

@@ -8,32 +8,7 @@ import SyncGateCore
 /// HTTPRoute behind. While the Challenge is pending its routes are protected; once it has finished (here: the
 /// CA forgot the Order, the Challenge expires), `solvers --prune` removes every one of them.
 @Suite struct SolverLeakScenarioTests {
-    static let setup = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: traefik}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: traefik-gateway, namespace: traefik}
-        spec:
-          gatewayClassName: traefik
-          listeners:
-          - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
-        ---
-        apiVersion: cert-manager.io/v1
-        kind: ClusterIssuer
-        metadata: {name: letsencrypt-prod}
-        spec:
-          acme:
-            server: https://acme-v02.api.letsencrypt.org/directory
-            email: ops@example.com
-            privateKeySecretRef: {name: letsencrypt-prod-account}
-            solvers:
-            - http01:
-                gatewayHTTPRoute:
-                  parentRefs: [{name: traefik-gateway, namespace: traefik, kind: Gateway}]
+    static let setup = SeedObjects.traefikGatewayWithHTTPListener + "---\n" + SeedObjects.letsencryptProdHTTP01 + """
         ---
         apiVersion: cert-manager.io/v1
         kind: Certificate

@@ -65,10 +65,8 @@ import Testing
     kind: Namespace
     metadata: {name: traefik}
     ---
-    apiVersion: gateway.networking.k8s.io/v1
-    kind: GatewayClass
-    metadata: {name: traefik}
-    spec: {controllerName: traefik.io/gateway-controller}
+
+    """ + SeedObjects.traefikGatewayClass + """
     ---
     apiVersion: gateway.networking.k8s.io/v1
     kind: Gateway

@@ -17,31 +17,8 @@ import SyncGateKube
         kind: Namespace
         metadata: {name: xpro}
         ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: traefik}
-        spec: {controllerName: traefik.io/gateway-controller}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: traefik-gateway, namespace: traefik}
-        spec:
-          gatewayClassName: traefik
-          listeners:
-          - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
-        ---
-        apiVersion: cert-manager.io/v1
-        kind: ClusterIssuer
-        metadata: {name: letsencrypt-prod}
-        spec:
-          acme:
-            server: https://acme-v02.api.letsencrypt.org/directory
-            email: ops@example.com
-            privateKeySecretRef: {name: letsencrypt-prod-account}
-            solvers:
-            - http01:
-                gatewayHTTPRoute:
-                  parentRefs: [{name: traefik-gateway, namespace: traefik, kind: Gateway}]
+
+        """ + SeedObjects.traefikGatewayWithHTTPListener + "---\n" + SeedObjects.letsencryptProdHTTP01 + """
         ---
         apiVersion: cert-manager.io/v1
         kind: Certificate
