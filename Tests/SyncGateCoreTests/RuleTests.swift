@@ -258,6 +258,15 @@ struct RateLimitRuleTests {
         #expect(findings(RegisteredDomainRateLimitRule.self, mixed).isEmpty)
     }
 
+    @Test("the weekly limit comes from guards.weeklyCertificateLimit, the field the rollout policy validates")
+    func limitFromPolicy() throws {
+        let policy = Policy(value: try YAMLDecoder.decodeOne(Array("guards: {weeklyCertificateLimit: 10}".utf8)))
+        #expect(policy.certificatesPerRegisteredDomainPerWeek == 10)
+        #expect(Policy().certificatesPerRegisteredDomainPerWeek == 50)
+        let f = findings(RegisteredDomainRateLimitRule.self, Fixtures.join(Fixtures.issuer, certs(11, domain: "example.com")), policy: policy)
+        #expect(ids(f) == ["SG111-rate-limit-registered-domain"])
+    }
+
     @Test("registered domains with common public suffixes")
     func suffixes() {
         #expect(PublicSuffix.registeredDomain("pay.acme.example.com") == "example.com")

@@ -1,19 +1,10 @@
 import Foundation
 
-/// `syncgate.yaml` at the repo root (kind `SyncGatePolicy`). Every field has a default, so a repo without a
-/// policy file is planned with the defaults.
+/// What the planner reads of `syncgate.yaml` (kind `SyncGatePolicy`): ingress, blast radius, placeholders and the
+/// CA's weekly limit. Every field has a default, so a repo without a policy file is planned with the defaults.
+/// The rollout engine's `RolloutPolicy` validates the whole file (stages, verification, guards, timeouts); the
+/// field names here are the same ones.
 public struct Policy: Sendable {
-    public struct Stage: Sendable, Hashable {
-        public var name: String
-        /// Application name patterns (`acme-*-sandbox`).
-        public var applications: [String]
-        public var issuer: String?
-
-        public func contains(application name: String) -> Bool {
-            applications.contains { PathGlob.matches(pattern: $0.replacingSlashes, path: name.replacingSlashes) }
-        }
-    }
-
     /// What one listener's missing Secret takes down.
     public enum BlastRadius: String, Sendable {
         /// The whole Gateway goes `Programmed: False` (seed 000's Traefik, Cilium): the worst case, the default.
@@ -22,7 +13,6 @@ public struct Policy: Sendable {
         case listener
     }
 
-    public var stages: [Stage] = []
     /// Hostnames the ingress is reached at (DNS names must resolve to what these resolve to).
     public var ingressHostnames: [String] = []
     /// Addresses of the ingress.
@@ -30,12 +20,10 @@ public struct Policy: Sendable {
     /// Blast radius per Gateway (`namespace/name`); `defaultBlastRadius` for the others.
     public var blastRadius: [String: BlastRadius] = [:]
     public var defaultBlastRadius: BlastRadius = .gateway
-    public var maxSolverRoutesPerNamespace: Int = 200
-    public var pauseAutoSyncOnFailure: Bool = true
     /// `onFailure.injectPlaceholders`: `syncgate rollout`/`hook` create placeholder Secrets where a listener would
     /// otherwise block a Gateway.
     public var injectPlaceholders: Bool = false
-    /// Certificates per registered domain per week allowed by the CA (Let's Encrypt: 50).
+    /// `guards.weeklyCertificateLimit`: certificates per registered domain per week the CA allows (Let's Encrypt: 50).
     public var certificatesPerRegisteredDomainPerWeek: Int = 50
     /// The whole policy document, for fields other modules read.
     public var raw: Value = .null
@@ -52,10 +40,6 @@ public struct Policy: Sendable {
     public init(value: Value, file: String? = nil) {
         raw = value
         self.file = file
-        for s in value["stages"]?.elements ?? [] {
-            stages.append(Stage(name: s["name"]?.scalarText ?? "", applications: (s["applications"]?.elements ?? []).compactMap(\.scalarText),
-                                issuer: s["issuer"]?.scalarText))
-        }
         ingressHostnames = (value[path: "ingress", "hostnames"]?.elements ?? []).compactMap(\.scalarText)
         ingressAddresses = (value[path: "ingress", "addresses"]?.elements ?? []).compactMap(\.scalarText)
         if let gateways = value["gateways"]?.object {
@@ -65,10 +49,8 @@ public struct Policy: Sendable {
                 }
             }
         }
-        if let n = value[path: "guards", "maxSolverRoutesPerNamespace"]?.int { maxSolverRoutesPerNamespace = n }
-        if let b = value[path: "onFailure", "pauseAutoSync"]?.bool { pauseAutoSyncOnFailure = b }
         if let b = value[path: "onFailure", "injectPlaceholders"]?.bool { injectPlaceholders = b }
-        if let n = value[path: "rateLimits", "certificatesPerRegisteredDomainPerWeek"]?.int { certificatesPerRegisteredDomainPerWeek = n }
+        if let n = value[path: "guards", "weeklyCertificateLimit"]?.int { certificatesPerRegisteredDomainPerWeek = n }
     }
 
     /// Reads `path`; a missing file gives the defaults when `required` is false.
@@ -84,8 +66,4 @@ public struct Policy: Sendable {
             throw PlanError.policyUnreadable(displayPath, "\(error)")
         }
     }
-}
-
-extension String {
-    var replacingSlashes: String { replacingOccurrences(of: "/", with: "\u{1}") }
 }
