@@ -100,11 +100,11 @@ public struct Planner: Sendable {
         return try Policy.load(path: path, displayPath: "syncgate.yaml", required: false)
     }
 
-    /// Decodes files on `options.parallelism` threads; results keep file order.
-    func decodeAll(_ files: [String], tree: RepoTree) -> [LoadOutput] {
+    /// Decodes files on the cores (one file per iteration, so workers stay balanced however file sizes
+    /// alternate); results keep file order. `options.parallelism` 1 decodes on the calling thread.
+    public func decodeAll(_ files: [String], tree: RepoTree) -> [LoadOutput] {
         let loader = ManifestLoader()
-        let workers = max(1, min(options.parallelism, files.count))
-        if workers == 1 {
+        if options.parallelism <= 1 || files.count < 2 {
             return files.map { loader.loadFile(absolute: tree.absolute($0), relative: $0) }
         }
         let results = UnsafeMutableBufferPointer<LoadOutput>.allocate(capacity: files.count)
@@ -114,12 +114,10 @@ public struct Planner: Sendable {
             results.deallocate()
         }
         let slots = SendableBuffer(results)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < files.count {
-                slots.buffer[i] = loader.loadFile(absolute: tree.absolute(files[i]), relative: files[i])
-                i += workers
-            }
+        // Not a stride per worker: a repo of `gateway.yaml` + `services.yaml` pairs gave one worker every small
+        // file and the other every big one, and two threads took as long as one.
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            slots.buffer[i] = loader.loadFile(absolute: tree.absolute(files[i]), relative: files[i])
         }
         return Array(results)
     }
