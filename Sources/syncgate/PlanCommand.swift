@@ -39,6 +39,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        MallocTuning.keepFreedMemory()
         let renderer: any SourceRenderer = noRender ? NoSourceRenderer() : ProcessSourceRenderer(timeoutSeconds: renderTimeout)
         var options = PlanOptions(repoURL: repoURL, policyFile: policy, renderer: renderer)
         if ProcessInfo.processInfo.environment["SYNCGATE_PROFILE"] != nil {

@@ -7,20 +7,31 @@ public struct DependencyGraph: Sendable {
     /// Certificates that write a Secret (secret id -> certificate ids). Not an ordering edge: the Secret a
     /// Certificate writes exists only after issuance.
     public private(set) var writers: [String: [String]] = [:]
-    /// Set by `finish()`: edges are sorted, node ids listed in order.
+    /// Set by `finish()`: edges are sorted, nodes listed in id order, edge ends numbered by that order.
     private var isFinished = false
     private var nodeOrder: [String] = []
+    private var orderedNodes: [Node] = []
+    private var edgeEnds: [EdgeEnds] = []
 
     struct EdgeKey: Hashable { var from: String, to: String, kind: EdgeKind }
+
+    /// The ends of an edge as positions in the id-sorted node list.
+    public struct EdgeEnds: Sendable, Hashable {
+        public var from: Int
+        public var to: Int
+    }
 
     public init() {}
 
     public mutating func add(_ node: Node) {
-        if nodes[node.id] == nil { isFinished = false }
         if let existing = nodes[node.id] {
-            if !existing.declared && node.declared { nodes[node.id] = node }
+            if !existing.declared && node.declared {
+                nodes[node.id] = node
+                isFinished = false
+            }
         } else {
             nodes[node.id] = node
+            isFinished = false
         }
     }
 
@@ -36,24 +47,44 @@ public struct DependencyGraph: Sendable {
 
     public func node(_ id: String) -> Node? { nodes[id] }
 
-    /// Sorts edges and node ids once, so that every reader gets them in a deterministic order for free.
+    /// Sorts nodes and edges once, and numbers edge ends by node position, so that every reader gets a
+    /// deterministic order (and integers to work with) for free.
     public mutating func finish() {
         nodeOrder = nodes.keys.sorted()
+        orderedNodes = nodeOrder.map { nodes[$0]! }
         // Sort edges by the positions of their ends among the sorted ids: the same order as comparing the
-        // strings, with integer comparisons.
+        // strings, with integer comparisons on a permutation (edges themselves are moved once).
         var position: [String: Int] = [:]
         position.reserveCapacity(nodeOrder.count)
         for (i, id) in nodeOrder.enumerated() { position[id] = i }
         let kinds = EdgeKind.allCases.map(\.rawValue).sorted()
         var kindRank: [EdgeKind: Int] = [:]
         for k in EdgeKind.allCases { kindRank[k] = kinds.firstIndex(of: k.rawValue) ?? 0 }
-        let keyed = edges.map { e in (position[e.from] ?? Int.max, position[e.to] ?? Int.max, kindRank[e.kind] ?? 0, e) }
-        edges = keyed.sorted { a, b in
-            if a.0 != b.0 { return a.0 < b.0 }
-            if a.1 != b.1 { return a.1 < b.1 }
-            return a.2 < b.2
-        }.map(\.3)
+        let ends = edges.map { EdgeEnds(from: position[$0.from] ?? Int.max, to: position[$0.to] ?? Int.max) }
+        let ranks = edges.map { kindRank[$0.kind] ?? 0 }
+        let order = edges.indices.sorted { a, b in
+            if ends[a].from != ends[b].from { return ends[a].from < ends[b].from }
+            if ends[a].to != ends[b].to { return ends[a].to < ends[b].to }
+            return ranks[a] < ranks[b]
+        }
+        edges = order.map { edges[$0] }
+        edgeEnds = order.map { ends[$0] }
         isFinished = true
+    }
+
+    /// A finished copy (a no-op when `finish()` already ran).
+    public func finished() -> DependencyGraph {
+        if isFinished && nodeOrder.count == nodes.count { return self }
+        var g = self
+        g.finish()
+        return g
+    }
+
+    /// Nodes sorted by id, edges sorted, and each edge's ends as positions in that node list (for algorithms that
+    /// want integers rather than ids).
+    public var positional: (nodes: [Node], edges: [Edge], ends: [EdgeEnds]) {
+        let g = finished()
+        return (g.orderedNodes, g.edges, g.edgeEnds)
     }
 
     static func edgeOrder(_ a: Edge, _ b: Edge) -> Bool {
@@ -66,7 +97,7 @@ public struct DependencyGraph: Sendable {
     public var sortedIDs: [String] { isFinished && nodeOrder.count == nodes.count ? nodeOrder : nodes.keys.sorted() }
 
     /// Nodes sorted by id (deterministic output).
-    public var sortedNodes: [Node] { sortedIDs.compactMap { nodes[$0] } }
+    public var sortedNodes: [Node] { isFinished && orderedNodes.count == nodes.count ? orderedNodes : sortedIDs.compactMap { nodes[$0] } }
 
     /// Edges sorted by (from, to, kind).
     public var sortedEdges: [Edge] { isFinished ? edges : edges.sorted(by: DependencyGraph.edgeOrder) }
@@ -80,15 +111,10 @@ public struct DependencyGraph: Sendable {
 
     /// Node ids (sorted) and successor lists by position, for algorithms that want integers.
     public func indexed() -> (ids: [String], adjacency: [[Int]]) {
-        let ids = sortedIDs
-        var position: [String: Int] = [:]
-        position.reserveCapacity(ids.count)
-        for (i, id) in ids.enumerated() { position[id] = i }
-        var adjacency = [[Int]](repeating: [], count: ids.count)
-        for e in edges {
-            if let f = position[e.from], let t = position[e.to] { adjacency[f].append(t) }
-        }
-        return (ids, adjacency)
+        let g = finished()
+        var adjacency = [[Int]](repeating: [], count: g.nodeOrder.count)
+        for e in g.edgeEnds where e.from < adjacency.count && e.to < adjacency.count { adjacency[e.from].append(e.to) }
+        return (g.nodeOrder, adjacency)
     }
 
     /// Dependency cycles between nodes (each sorted; sorted by first member).

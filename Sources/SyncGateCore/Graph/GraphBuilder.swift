@@ -8,13 +8,13 @@ public struct GraphBuilder: Sendable {
         for app in inv.applications {
             let m = app.application.manifest
             g.add(Node(id: app.application.nodeID, kind: .application, application: app.parent, location: m.location,
-                       object: m.displayName, declared: true))
+                       object: m.displayName, declared: true, manifestPosition: m.position))
         }
 
         // Backends: images -> workloads -> services.
         for w in inv.workloads {
             let m = w.manifest
-            g.add(Node(id: w.nodeID, kind: .workload, application: m.application, location: m.location, object: m.displayName, declared: true))
+            g.add(Node(id: w.nodeID, kind: .workload, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
             for c in w.containers {
                 let id = NodeID.image(c.image)
                 g.add(Node(id: id, kind: .image, application: nil, location: c.location, object: nil, declared: true))
@@ -24,7 +24,7 @@ public struct GraphBuilder: Sendable {
         }
         for s in inv.services {
             let m = s.manifest
-            g.add(Node(id: s.nodeID, kind: .service, application: m.application, location: m.location, object: m.displayName, declared: true))
+            g.add(Node(id: s.nodeID, kind: .service, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
             for w in inv.workloads(selectedBy: s) {
                 g.connect(Edge(from: w.nodeID, to: s.nodeID, kind: .selects,
                                reason: "Service \(s.namespace)/\(s.name) selects the pods of \(w.kind) \(w.name)",
@@ -36,15 +36,15 @@ public struct GraphBuilder: Sendable {
         for s in inv.secrets {
             let m = s.manifest
             g.add(Node(id: NodeID.secret(namespace: s.namespace, name: s.secretName), kind: .secret, application: m.application,
-                       location: m.location, object: m.displayName, declared: true))
+                       location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
         }
 
         // Gateways, listeners and the Secrets they terminate TLS with.
         for (gi, gw) in inv.gateways.enumerated() {
             let m = gw.manifest
-            g.add(Node(id: gw.nodeID, kind: .gateway, application: m.application, location: m.location, object: m.displayName, declared: true))
+            g.add(Node(id: gw.nodeID, kind: .gateway, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
             for l in inv.listenersByGateway[gi] {
-                g.add(Node(id: l.nodeID, kind: .listener, application: m.application, location: l.location, object: m.displayName, declared: true))
+                g.add(Node(id: l.nodeID, kind: .listener, application: m.application, location: l.location, object: m.displayName, declared: true, manifestPosition: m.position))
                 g.connect(Edge(from: gw.nodeID, to: l.nodeID, kind: .listenerOf,
                                reason: "listener \(l.name) of Gateway \(gw.namespace)/\(gw.name)", location: l.location))
                 for ref in l.certificateRefs where ref.kind == "Secret" {
@@ -85,12 +85,12 @@ public struct GraphBuilder: Sendable {
         for c in inv.certificates {
             let cid = NodeID.certificate(namespace: c.namespace, name: c.name)
             g.add(Node(id: cid, kind: .certificate, application: c.application, location: c.location,
-                       object: c.manifest.displayName, declared: true))
+                       object: c.manifest.displayName, declared: true, manifestPosition: c.manifest.position))
             let issuerID = c.issuerRef.nodeID
             let issuer = inv.issuer(for: c.issuerRef)
             if let issuer {
                 g.add(Node(id: issuerID, kind: .issuer, application: issuer.manifest.application, location: issuer.manifest.location,
-                           object: issuer.manifest.displayName, declared: true))
+                           object: issuer.manifest.displayName, declared: true, manifestPosition: issuer.manifest.position))
             } else {
                 g.add(Node(id: issuerID, kind: .issuer, application: nil, location: c.location, object: nil, declared: false))
             }
@@ -188,14 +188,14 @@ public struct GraphBuilder: Sendable {
         if g.node(id) != nil { return }
         if let s = inv.secret(key) {
             g.add(Node(id: id, kind: .secret, application: s.manifest.application, location: s.manifest.location,
-                       object: s.manifest.displayName, declared: true))
+                       object: s.manifest.displayName, declared: true, manifestPosition: s.manifest.position))
             return
         }
         // A Certificate with issue-temporary-certificate creates it at once: that Certificate is its object.
         let writers = inv.certificates(writing: key)
         if let temporary = writers.first(where: \.issuesTemporaryCertificate) {
             g.add(Node(id: id, kind: .secret, application: temporary.application, location: temporary.location,
-                       object: temporary.manifest.displayName, declared: true))
+                       object: temporary.manifest.displayName, declared: true, manifestPosition: temporary.manifest.position))
             return
         }
         // Only referenced, or written by a Certificate after issuance: owned by the Certificate's Application.

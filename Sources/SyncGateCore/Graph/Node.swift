@@ -12,14 +12,19 @@ public struct Node: Sendable, Hashable {
     public var object: String?
     /// Whether something in the repository declares it (false: only referenced).
     public var declared: Bool
+    /// Position in `Inventory.manifests` of the object that declares it (nil when only referenced, or made
+    /// outside an inventory): nodes of one object (a Gateway and its listeners) share it.
+    public var manifestPosition: Int?
 
-    public init(id: String, kind: NodeKind, application: String?, location: SourceLocation, object: String?, declared: Bool) {
+    public init(id: String, kind: NodeKind, application: String?, location: SourceLocation, object: String?, declared: Bool,
+                manifestPosition: Int? = nil) {
         self.id = id
         self.kind = kind
         self.application = application
         self.location = location
         self.object = object
         self.declared = declared
+        self.manifestPosition = manifestPosition
     }
 }
 

@@ -6,12 +6,25 @@ public struct Manifest: Sendable {
     public let kind: String
     public let name: String
     public let explicitNamespace: String?
+    /// The API group (`cert-manager.io`), empty for the core group (`v1`).
+    public let group: String
+    public let isClusterScoped: Bool
     /// The file (relative to the repo root) and the line where the object starts.
     public var location: SourceLocation
     /// The id (`namespace/name`) of the Application that deploys this object; nil when no Application claims it.
     public var application: String?
     /// The namespace used when `metadata.namespace` is absent (the Application's `destination.namespace`).
-    public var defaultNamespace: String?
+    public var defaultNamespace: String? {
+        didSet { (namespace, displayName) = Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped) }
+    }
+    /// Position in the plan's `Inventory.manifests` (set by `Inventory`; -1 before).
+    public var position = -1
+    /// The effective namespace: `metadata.namespace`, else the Application's destination namespace, else `default`.
+    /// Empty for cluster-scoped kinds. Worked out once (and again when `defaultNamespace` changes): every
+    /// lookup key reads it.
+    public private(set) var namespace: String
+    /// `Kind namespace/name` (or `Kind name` when cluster-scoped), the way findings name an object.
+    public private(set) var displayName: String
 
     public init(value: Value, location: SourceLocation, application: String? = nil, defaultNamespace: String? = nil) {
         self.value = value
@@ -20,39 +33,36 @@ public struct Manifest: Sendable {
         name = metadata?["name"]?.scalarText ?? metadata?["generateName"]?.scalarText ?? ""
         let ns = metadata?["namespace"]?.scalarText
         explicitNamespace = (ns?.isEmpty ?? true) ? nil : ns
+        let apiVersion = value["apiVersion"]?.string ?? ""
+        group = apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
+        isClusterScoped = ClusterScopedKinds.contains(kind)
         self.location = location
         self.application = application
         self.defaultNamespace = defaultNamespace
+        (namespace, displayName) = Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped)
+    }
+
+    static func naming(_ kind: String, _ name: String, _ explicitNamespace: String?, _ defaultNamespace: String?,
+                       _ clusterScoped: Bool) -> (namespace: String, displayName: String) {
+        let ns: String
+        if clusterScoped {
+            ns = ""
+        } else if let e = explicitNamespace {
+            ns = e
+        } else if let d = defaultNamespace, !d.isEmpty {
+            ns = d
+        } else {
+            ns = "default"
+        }
+        return (ns, ns.isEmpty ? "\(kind) \(name)" : "\(kind) \(ns)/\(name)")
     }
 
     public var apiVersion: String { value["apiVersion"]?.string ?? "" }
-    /// The API group (`cert-manager.io`), empty for the core group (`v1`).
-    public var group: String {
-        let v = apiVersion
-        guard let slash = v.firstIndex(of: "/") else { return "" }
-        return String(v[..<slash])
-    }
     public var metadata: Value? { value["metadata"] }
-    public var isClusterScoped: Bool { ClusterScopedKinds.contains(kind) }
-
-    /// The effective namespace: `metadata.namespace`, else the Application's destination namespace, else `default`.
-    /// Empty for cluster-scoped kinds.
-    public var namespace: String {
-        if isClusterScoped { return "" }
-        if let ns = explicitNamespace { return ns }
-        if let d = defaultNamespace, !d.isEmpty { return d }
-        return "default"
-    }
 
     public func annotation(_ key: String) -> String? { metadata?["annotations"]?[key]?.scalarText }
     public func label(_ key: String) -> String? { metadata?["labels"]?[key]?.scalarText }
     public var labels: [String: String] { Manifest.stringMap(metadata?["labels"]) }
-
-    /// `Kind namespace/name` (or `Kind name` when cluster-scoped), the way findings name an object.
-    public var displayName: String {
-        let ns = namespace
-        return ns.isEmpty ? "\(kind) \(name)" : "\(kind) \(ns)/\(name)"
-    }
 
     /// The location of a node inside this object (its own line), or the object's line when unknown.
     public func location(of node: Value?) -> SourceLocation {

@@ -36,9 +36,10 @@ public struct Inventory: Sendable {
 
     public init(manifests: [Manifest], applications: [DiscoveredApplication] = []) {
         self.manifests = manifests
+        for i in self.manifests.indices { self.manifests[i].position = i }
         self.applications = applications
         for (i, a) in applications.enumerated() { applicationIndex[a.id] = i }
-        for m in manifests {
+        for m in self.manifests {
             switch m.kind {
             case "Certificate" where m.group == "cert-manager.io": certificates.append(Certificate(manifest: m))
             case "Issuer", "ClusterIssuer": if m.group == "cert-manager.io" { issuers.append(Issuer(manifest: m)) }

@@ -61,35 +61,17 @@ public struct Planner: Sendable {
                     fileCount: files.count, documentCount: documentCount)
     }
 
-    /// Waves then rules on one thread, host chains on another (when parallelism allows).
+    /// Host chains beside waves, then every rule, spread over the cores when parallelism allows.
     func analyse(graph: DependencyGraph, inventory: Inventory, policy: Policy) -> (WavePlan, [Finding], [HostChain]) {
-        let rulesAndWaves = { @Sendable () -> (WavePlan, [Finding]) in
-            let waves = WavePlanner().plan(graph: graph, inventory: inventory)
-            let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
-            return (waves, StaticRules.evaluate(input))
+        let parallel = options.parallelism > 1
+        enum Part { case waves(WavePlan), chains([HostChain]) }
+        let parts = [Part].concurrentMap(2, parallel: parallel) { i in
+            i == 0 ? .waves(WavePlanner().plan(graph: graph, inventory: inventory))
+                   : .chains(HostChains.build(graph: graph, inventory: inventory))
         }
-        guard options.parallelism > 1 else {
-            let (w, f) = rulesAndWaves()
-            return (w, f, HostChains.build(graph: graph, inventory: inventory))
-        }
-        let chainSlot = UnsafeMutableBufferPointer<[HostChain]>.allocate(capacity: 1)
-        chainSlot.initialize(repeating: [])
-        let ruleSlot = UnsafeMutableBufferPointer<(WavePlan, [Finding])?>.allocate(capacity: 1)
-        ruleSlot.initialize(repeating: nil)
-        defer {
-            chainSlot.deinitialize(); chainSlot.deallocate()
-            ruleSlot.deinitialize(); ruleSlot.deallocate()
-        }
-        let chainsOut = SendableBuffer(chainSlot), rulesOut = SendableBuffer(ruleSlot)
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            if i == 0 {
-                chainsOut.buffer[0] = HostChains.build(graph: graph, inventory: inventory)
-            } else {
-                rulesOut.buffer[0] = rulesAndWaves()
-            }
-        }
-        let (w, f) = ruleSlot[0]!
-        return (w, f, chainSlot[0])
+        guard case .waves(let waves) = parts[0], case .chains(let chains) = parts[1] else { fatalError("parts out of order") }
+        let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
+        return (waves, StaticRules.evaluate(input, parallel: parallel), chains)
     }
 
     func loadPolicy(repo: String) throws -> Policy {
@@ -101,30 +83,12 @@ public struct Planner: Sendable {
     }
 
     /// Decodes files on the cores (one file per iteration, so workers stay balanced however file sizes
-    /// alternate); results keep file order. `options.parallelism` 1 decodes on the calling thread.
+    /// alternate: a stride per worker gave one worker every small `gateway.yaml` and the other every big
+    /// `services.yaml`); results keep file order. `options.parallelism` 1 decodes on the calling thread.
     public func decodeAll(_ files: [String], tree: RepoTree) -> [LoadOutput] {
         let loader = ManifestLoader()
-        if options.parallelism <= 1 || files.count < 2 {
-            return files.map { loader.loadFile(absolute: tree.absolute($0), relative: $0) }
+        return [LoadOutput].concurrentMap(files.count, parallel: options.parallelism > 1) { i in
+            loader.loadFile(absolute: tree.absolute(files[i]), relative: files[i])
         }
-        let results = UnsafeMutableBufferPointer<LoadOutput>.allocate(capacity: files.count)
-        results.initialize(repeating: LoadOutput())
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        let slots = SendableBuffer(results)
-        // Not a stride per worker: a repo of `gateway.yaml` + `services.yaml` pairs gave one worker every small
-        // file and the other every big one, and two threads took as long as one.
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            slots.buffer[i] = loader.loadFile(absolute: tree.absolute(files[i]), relative: files[i])
-        }
-        return Array(results)
     }
-}
-
-/// Each worker writes only its own slots.
-struct SendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }

@@ -43,6 +43,9 @@ public struct ObjectEdge: Sendable, Hashable {
     public var from: PlannedObjectKey
     public var to: PlannedObjectKey
     public var edge: Edge
+    /// Positions of `from` and `to` in `WavePlan.entries`.
+    public var fromEntry: Int
+    public var toEntry: Int
 }
 
 /// Waves of every object in the graph, cross-Application order, and the object-level edges they come from.
@@ -56,6 +59,12 @@ public struct WavePlan: Sendable {
     public var applicationWaves: [String: Int]
     /// Position of each object's entry in `entries`.
     public var entryIndex: [PlannedObjectKey: Int] = [:]
+
+    /// The entries of an object edge's ends.
+    public func entries(of edge: ObjectEdge) -> (from: WaveEntry, to: WaveEntry)? {
+        guard entries.indices.contains(edge.fromEntry), entries.indices.contains(edge.toEntry) else { return nil }
+        return (entries[edge.fromEntry], entries[edge.toEntry])
+    }
 
     public func entry(_ key: PlannedObjectKey) -> WaveEntry? {
         if let i = entryIndex[key] { return entries[i] }

@@ -6,34 +6,60 @@ public struct WavePlanner: Sendable {
     struct EdgeSignature: Hashable { var from: Int, to: Int, kind: EdgeKind }
 
     public func plan(graph: DependencyGraph, inventory: Inventory) -> WavePlan {
-        // Objects of the graph, numbered in sorted order.
+        let (nodes, edges, ends) = graph.positional
+        let manifests = inventory.manifests
+        // Objects of the graph: the manifests that declare nodes (a Gateway and its listeners are one object),
+        // merged by Application and display name (an object declared twice is one object, at its first manifest).
         var objectIndex: [PlannedObjectKey: Int] = [:]
-        var nodeObject: [String: Int] = [:]
-        nodeObject.reserveCapacity(graph.nodes.count)
         var keys: [PlannedObjectKey] = []
-        for n in graph.nodes.values where n.kind != .application {
+        var firstManifest: [Int] = []
+        var objectOfManifest = [Int](repeating: -1, count: manifests.count)
+        var nodeObject = [Int](repeating: -1, count: nodes.count)
+        for (p, n) in nodes.enumerated() where n.kind != .application {
             guard let object = n.object else { continue }
+            let mp = n.manifestPosition.flatMap { $0 >= 0 && $0 < manifests.count ? $0 : nil }
+            if let mp, objectOfManifest[mp] >= 0 { nodeObject[p] = objectOfManifest[mp]; continue }
             let key = PlannedObjectKey(application: n.application, object: object)
-            if let i = objectIndex[key] { nodeObject[n.id] = i; continue }
-            objectIndex[key] = keys.count
-            nodeObject[n.id] = keys.count
-            keys.append(key)
+            let o: Int
+            if let known = objectIndex[key] {
+                o = known
+            } else {
+                o = keys.count
+                objectIndex[key] = o
+                keys.append(key)
+                firstManifest.append(Int.max)
+            }
+            if let mp {
+                objectOfManifest[mp] = o
+                firstManifest[o] = min(firstManifest[o], mp)
+            }
+            nodeObject[p] = o
         }
-        // Renumber by sorted key for determinism.
-        let sortedPositions = keys.indices.sorted { keys[$0] < keys[$1] }
-        var rank = [Int](repeating: 0, count: keys.count)
+        // Objects made outside an inventory (hand-built graphs) find their manifest by key.
+        if firstManifest.contains(Int.max) {
+            for (i, m) in manifests.enumerated() {
+                guard let o = objectIndex[PlannedObjectKey(application: m.application, object: m.displayName)] else { continue }
+                if firstManifest[o] == Int.max { firstManifest[o] = i }
+            }
+        }
+        // Number objects by sorted key, for determinism; drop those no manifest declares.
+        let sortedPositions = keys.indices.filter { firstManifest[$0] != Int.max }.sorted { keys[$0] < keys[$1] }
+        var rank = [Int](repeating: -1, count: keys.count)
         for (r, p) in sortedPositions.enumerated() { rank[p] = r }
         let objects = sortedPositions.map { keys[$0] }
-        for (id, i) in nodeObject { nodeObject[id] = rank[i] }
+        for p in nodeObject.indices where nodeObject[p] >= 0 { nodeObject[p] = rank[nodeObject[p]] }
 
         var objectEdges: [ObjectEdge] = []
         var internalEdges: [(Int, Int)] = []
         var crossEdges: [ObjectEdge] = []
         var seen: Set<EdgeSignature> = []
-        for e in graph.sortedEdges {
-            guard let f = nodeObject[e.from], let t = nodeObject[e.to], f != t else { continue }
+        for (k, e) in edges.enumerated() {
+            let end = ends[k]
+            guard end.from < nodes.count, end.to < nodes.count else { continue }
+            let f = nodeObject[end.from], t = nodeObject[end.to]
+            guard f >= 0, t >= 0, f != t else { continue }
             guard seen.insert(EdgeSignature(from: f, to: t, kind: e.kind)).inserted else { continue }
-            let oe = ObjectEdge(from: objects[f], to: objects[t], edge: e)
+            let oe = ObjectEdge(from: objects[f], to: objects[t], edge: e, fromEntry: f, toEntry: t)
             objectEdges.append(oe)
             if objects[f].application == objects[t].application {
                 // A Service and the workload it selects need no order (Argo CD applies Services first anyway).
@@ -43,22 +69,18 @@ public struct WavePlanner: Sendable {
             }
         }
 
-        // Levels per Application over its internal edges (objects of one Application are contiguous when sorted).
+        // Levels per Application over its internal edges.
         let (level, cyclic) = WavePlanner.levels(count: objects.count, edges: internalEdges)
         let cycles = cyclic.map { $0.map { objects[$0] }.sorted() }.sorted { $0[0] < $1[0] }
 
-        var manifests: [PlannedObjectKey: Manifest] = [:]
-        manifests.reserveCapacity(objects.count)
-        for m in inventory.manifests {
-            let key = PlannedObjectKey(application: m.application, object: m.displayName)
-            if objectIndex[key] != nil, manifests[key] == nil { manifests[key] = m }
-        }
+        // One entry per object, at the same position.
         var entries: [WaveEntry] = []
         var entryIndex: [PlannedObjectKey: Int] = [:]
         entries.reserveCapacity(objects.count)
+        entryIndex.reserveCapacity(objects.count)
         for (i, o) in objects.enumerated() {
-            guard let m = manifests[o] else { continue }
-            entryIndex[o] = entries.count
+            let m = manifests[firstManifest[sortedPositions[i]]]
+            entryIndex[o] = i
             entries.append(WaveEntry(object: o.object, application: o.application, location: m.location,
                                      recommended: level[i], declared: m.declaredWave, phase: m.syncPhase,
                                      kind: m.kind, name: m.name))

@@ -8,7 +8,7 @@ public enum DeclaredWavesRule: StaticRule {
         var out: [Finding] = []
         var seen: Set<[String]> = []
         for oe in input.waves.objectEdges where oe.from.application == oe.to.application && oe.from.application != nil {
-            guard let a = input.waves.entry(oe.from), let b = input.waves.entry(oe.to) else { continue }
+            guard let (a, b) = input.waves.entries(of: oe) else { continue }
             let ka = a.orderKey, kb = b.orderKey
             var severity: Severity? = nil
             var what = ""

@@ -6,11 +6,15 @@ public enum DuplicateObjectRule: StaticRule {
     struct Key: Hashable { var group: String, kind: String, namespace: String, name: String }
 
     public static func evaluate(_ input: RuleInput) -> [Finding] {
-        var first: [Key: Manifest] = [:]
+        let manifests = input.inventory.manifests
+        // Positions, not copies of manifests: the table holds every object of a large repository.
+        var first: [Key: Int] = [:]
+        first.reserveCapacity(manifests.count)
         var out: [Finding] = []
-        for m in input.inventory.manifests where !m.name.isEmpty && !m.kind.isEmpty {
+        for (i, m) in manifests.enumerated() where !m.name.isEmpty && !m.kind.isEmpty {
             let key = Key(group: m.group, kind: m.kind, namespace: m.namespace, name: m.name)
-            guard let earlier = first[key] else { first[key] = m; continue }
+            guard let e = first[key] else { first[key] = i; continue }
+            let earlier = manifests[e]
             if earlier.location == m.location && earlier.application == m.application { continue }
             let owners = earlier.application == m.application
                 ? "twice in \(m.application.map { "Application \($0)" } ?? "the unowned manifests")"
