@@ -1,6 +1,16 @@
 import ArgumentParser
 import Foundation
 import SyncGateCore
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Musl)
+import Musl
+private let systemWrite = Musl.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
 
 extension OutputFormat: ExpressibleByArgument {}
 
@@ -25,13 +35,52 @@ struct OutputOptions: ParsableArguments {
         try write(Data(text.utf8))
     }
 
-    /// Renders `plan` in `--format` and writes it (JSON goes out as bytes, without a String in between).
+    /// Renders `plan` in `--format` and writes it. JSON is streamed to the file or standard output in chunks of
+    /// 1 MiB as it is rendered (a large plan is over 100 MB), never held whole in memory.
     func write(_ plan: Plan) throws {
-        if format == .json {
-            try write(Data(JSONRenderer().renderBytes(plan)))
-        } else {
-            try write(renderer.render(plan))
+        guard format == .json else { return try write(renderer.render(plan)) }
+        guard let output else {
+            if let e = Self.stream(plan, to: STDOUT_FILENO) {
+                throw ValidationError("cannot write to standard output: \(String(cString: strerror(e)))")
+            }
+            return
         }
+        let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw cannotWrite(output, errno) }
+        let failure = Self.stream(plan, to: fd)
+        if close(fd) != 0 && failure == nil { throw cannotWrite(output, errno) }
+        if let failure { throw cannotWrite(output, failure) }
+    }
+
+    private func cannotWrite(_ file: String, _ errno: Int32) -> ValidationError {
+        ValidationError("cannot write --output \(file): \(String(cString: strerror(errno))); check the directory exists and is writable")
+    }
+
+    /// Streams the JSON of `plan` to `fd`; the errno of the first failed write, or nil.
+    private static func stream(_ plan: Plan, to fd: Int32) -> Int32? {
+        var failure: Int32?
+        struct Failed: Error {}
+        try? JSONRenderer().write(plan) { chunk in
+            failure = writeAll(fd, chunk)
+            if failure != nil { throw Failed() }
+        }
+        return failure
+    }
+
+    /// Writes every byte of `chunk` to `fd`, across partial writes and EINTR; the errno of a failure, or nil.
+    private static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer) -> Int32? {
+        guard var p = chunk.baseAddress else { return nil }
+        var left = chunk.count
+        while left > 0 {
+            let n = systemWrite(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            p += n
+            left -= n
+        }
+        return nil
     }
 
     func write(_ data: Data) throws {

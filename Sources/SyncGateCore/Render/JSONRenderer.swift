@@ -8,9 +8,30 @@ public struct JSONRenderer: PlanRenderer {
         String(decoding: renderBytes(plan), as: UTF8.self)
     }
 
-    /// The same JSON as UTF-8 bytes, without the copy into a String (large plans).
+    /// The same JSON as UTF-8 bytes, without the copy into a String.
     public func renderBytes(_ plan: Plan) -> [UInt8] {
-        var j = JSONEmitter(pretty: pretty, capacity: 256 * (plan.graph.nodes.count + plan.graph.edges.count) + 4096)
+        JSONEmitter.collecting(pretty: pretty) { emit(plan, into: &$0) }
+    }
+
+    /// Streams the JSON to `sink` in chunks of up to `chunkSize` bytes (1 MiB by default; a single longer string
+    /// goes out as one chunk of its own), so that no copy of the whole document is ever held in memory (a large plan
+    /// is over 100 MB). Each chunk is valid only during the call.
+    /// The first error `sink` throws stops the writing and is rethrown.
+    public func write(_ plan: Plan, chunkSize: Int = 1 << 20,
+                      to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var failure: (any Error)?
+        withoutActuallyEscaping(sink) { sink in
+            var j = JSONEmitter(pretty: pretty, chunkSize: chunkSize) { chunk in
+                guard failure == nil else { return }
+                do { try sink(chunk) } catch { failure = error }
+            }
+            emit(plan, into: &j)
+            j.finish()
+        }
+        if let failure { throw failure }
+    }
+
+    private func emit(_ plan: Plan, into j: inout JSONEmitter) {
         j.beginObject()
         j.field("repo", plan.repo)
         j.field("repoURL", plan.repoURL)
@@ -143,6 +164,5 @@ public struct JSONRenderer: PlanRenderer {
         j.field("exitCode", Int(plan.exitCode))
         j.endObject()
         j.endObject()
-        return j.finish()
     }
 }
