@@ -23,6 +23,22 @@ public struct DependencyGraph: Sendable {
 
     public init() {}
 
+    /// An empty graph with room for about this many nodes and edges (no rehashing while a large plan is built).
+    public init(reservingNodes nodeCount: Int, edges edgeCount: Int) {
+        nodes.reserveCapacity(nodeCount)
+        edges.reserveCapacity(edgeCount)
+        edgeKeys.reserveCapacity(edgeCount)
+    }
+
+    /// Adds `other`'s nodes, edges and writers after this graph's own, as if they had been added here in order.
+    public mutating func merge(_ other: DependencyGraph) {
+        for node in other.nodes.values { add(node) }
+        for edge in other.edges { connect(edge) }
+        for (secret, certificates) in other.writers {
+            for c in certificates { recordWriter(secret: secret, certificate: c) }
+        }
+    }
+
     public mutating func add(_ node: Node) {
         if let existing = nodes[node.id] {
             if !existing.declared && node.declared {

@@ -1,10 +1,28 @@
 /// Builds the dependency graph from an inventory: every edge names the field that made it.
 public struct GraphBuilder: Sendable {
-    public init() {}
+    /// Build the two halves of the graph on two cores.
+    public var parallel: Bool
 
+    public init(parallel: Bool = false) {
+        self.parallel = parallel
+    }
+
+    /// The graph of `inv`, finished. Its two halves (backends, Secrets, listeners and routes; then Certificates,
+    /// Ingresses and DNS names) read only the inventory, so they are built apart and merged in that order: the
+    /// same graph as one pass, since a node keeps its first declaration and an edge its first reason.
     public func build(_ inv: Inventory) -> DependencyGraph {
-        var g = DependencyGraph()
+        let halves = [DependencyGraph].concurrentMap(2, parallel: parallel) { half in
+            var g = DependencyGraph(reservingNodes: inv.manifests.count + inv.certificates.count, edges: inv.manifests.count)
+            if half == 0 { addBackendsAndListeners(&g, inv) } else { addCertificatesAndHosts(&g, inv) }
+            return g
+        }
+        var g = halves[0]
+        g.merge(halves[1])
+        g.finish()
+        return g
+    }
 
+    func addBackendsAndListeners(_ g: inout DependencyGraph, _ inv: Inventory) {
         for app in inv.applications {
             let m = app.application.manifest
             g.add(Node(id: app.application.nodeID, kind: .application, application: app.parent, location: m.location,
@@ -61,6 +79,7 @@ public struct GraphBuilder: Sendable {
         for r in inv.routes {
             let m = r.manifest
             let listeners = attachedListeners(r, inv: inv)
+            let hosts = r.hostnames.joined(separator: ", ").ifEmpty("all hosts")
             for b in r.backendRefs where b.isService {
                 let sid = NodeID.service(namespace: b.namespace, name: b.name)
                 if g.node(sid) == nil {
@@ -68,12 +87,15 @@ public struct GraphBuilder: Sendable {
                 }
                 for l in listeners {
                     g.connect(Edge(from: sid, to: l.nodeID, kind: .routesTo,
-                                   reason: "\(m.kind) \(r.namespace)/\(r.name) routes \(r.hostnames.joined(separator: ", ").ifEmpty("all hosts")) to Service \(b.key) through listener \(l.name)",
+                                   reason: "\(m.kind) \(r.namespace)/\(r.name) routes \(hosts) to Service \(b.key) through listener \(l.name)",
                                    location: b.location))
                 }
             }
         }
 
+    }
+
+    func addCertificatesAndHosts(_ g: inout DependencyGraph, _ inv: Inventory) {
         // Certificates (declared and implied).
         var listenersBySecret: [ObjectKey: [Listener]] = [:]
         for listeners in inv.listenersByGateway {
@@ -174,8 +196,6 @@ public struct GraphBuilder: Sendable {
             for t in i.tls { for h in t.hosts { addDNS(&g, h, t.location) } }
         }
         for c in inv.certificates { for h in c.dnsNames { addDNS(&g, h, c.location) } }
-        g.finish()
-        return g
     }
 
     func addDNS(_ g: inout DependencyGraph, _ host: String, _ location: SourceLocation) {
@@ -208,13 +228,14 @@ public struct GraphBuilder: Sendable {
     /// one of its hostnames.
     public func attachedListeners(_ r: HTTPRoute, inv: Inventory) -> [Listener] {
         var out: [Listener] = []
+        let hostnames = r.hostnames
         for p in r.parentRefs where p.kind == "Gateway" {
             for l in inv.listeners(ofGateway: p.gatewayKey) {
                 if let section = p.sectionName {
                     if l.name == section { out.append(l) }
                 } else if let port = p.port, l.port != port {
                     continue
-                } else if r.hostnames.isEmpty || r.hostnames.contains(where: { l.accepts($0) }) {
+                } else if hostnames.isEmpty || hostnames.contains(where: { l.accepts($0) }) {
                     out.append(l)
                 }
             }

@@ -43,7 +43,7 @@ public struct Planner: Sendable {
 
         let inventory = Inventory(manifests: discovered.manifests, applications: discovered.applications)
         options.onPhase?("inventory")
-        let graph = GraphBuilder().build(inventory)
+        let graph = GraphBuilder(parallel: options.parallelism > 1).build(inventory)
         options.onPhase?("graph")
         // Host chains need only the graph: build them beside waves and rules.
         let (waves, ruleFindings, chains) = analyse(graph: graph, inventory: inventory, policy: policy)
