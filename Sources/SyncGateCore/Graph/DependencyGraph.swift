@@ -12,6 +12,7 @@ public struct DependencyGraph: Sendable {
     private var nodeOrder: [String] = []
     private var orderedNodes: [Node] = []
     private var edgeEnds: [EdgeEnds] = []
+    private var positions: [String: Int] = [:]
 
     struct EdgeKey: Hashable { var from: String, to: String, kind: EdgeKind }
 
@@ -66,7 +67,7 @@ public struct DependencyGraph: Sendable {
     /// Sorts nodes and edges once, and numbers edge ends by node position, so that every reader gets a
     /// deterministic order (and integers to work with) for free.
     public mutating func finish() {
-        nodeOrder = nodes.keys.sorted()
+        nodeOrder = Array(nodes.keys).sortedOnTwoCores()
         orderedNodes = nodeOrder.map { nodes[$0]! }
         // Sort edges by the positions of their ends among the sorted ids: the same order as comparing the
         // strings, with integer comparisons on a permutation (edges themselves are moved once).
@@ -76,6 +77,7 @@ public struct DependencyGraph: Sendable {
         let kinds = EdgeKind.allCases.map(\.rawValue).sorted()
         var kindRank: [EdgeKind: Int] = [:]
         for k in EdgeKind.allCases { kindRank[k] = kinds.firstIndex(of: k.rawValue) ?? 0 }
+        positions = position
         let ends = edges.map { EdgeEnds(from: position[$0.from] ?? Int.max, to: position[$0.to] ?? Int.max) }
         let ranks = edges.map { kindRank[$0.kind] ?? 0 }
         let order = edges.indices.sorted { a, b in
@@ -94,6 +96,11 @@ public struct DependencyGraph: Sendable {
         var g = self
         g.finish()
         return g
+    }
+
+    /// The position of node `id` in the id-sorted node list of the finished graph.
+    public func position(of id: String) -> Int? {
+        isFinished && nodeOrder.count == nodes.count ? positions[id] : finished().positions[id]
     }
 
     /// Nodes sorted by id, edges sorted, and each edge's ends as positions in that node list (for algorithms that
