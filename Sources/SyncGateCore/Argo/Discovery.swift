@@ -227,9 +227,7 @@ public struct Discovery: Sendable {
         }
         for i in indices {
             state.claimed[i] = true
-            var m = state.raw[i]
-            m.application = app.id
-            m.defaultNamespace = namespace
+            let m = state.raw[i].claimed(by: app.id, defaultNamespace: namespace)
             state.out.append(m)
             if m.kind == "Application", m.group == "argoproj.io" {
                 let child = Application(manifest: m)

@@ -1,45 +1,94 @@
 /// One Kubernetes object read from a file (or from rendered output), with where it came from and which
 /// Argo CD Application deploys it. A view over the decoded `Value`: nothing is copied out.
+///
+/// Its fields live in one immutable box (a setter makes a new box), so copying a manifest, which every typed
+/// view and table does, costs one reference count instead of a dozen.
 public struct Manifest: Sendable {
-    public let value: Value
-    /// `kind`, `metadata.name` (or `generateName`) and `metadata.namespace`, read once.
-    public let kind: String
-    public let name: String
-    public let explicitNamespace: String?
-    /// The API group (`cert-manager.io`), empty for the core group (`v1`).
-    public let group: String
-    public let isClusterScoped: Bool
-    /// The file (relative to the repo root) and the line where the object starts.
-    public var location: SourceLocation
-    /// The id (`namespace/name`) of the Application that deploys this object; nil when no Application claims it.
-    public var application: String?
-    /// The namespace used when `metadata.namespace` is absent (the Application's `destination.namespace`).
-    public var defaultNamespace: String? {
-        didSet { (namespace, displayName) = Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped) }
+    private final class Storage: Sendable {
+        let value: Value
+        let kind: String
+        let name: String
+        let explicitNamespace: String?
+        let group: String
+        let isClusterScoped: Bool
+        let location: SourceLocation
+        let application: String?
+        let defaultNamespace: String?
+        let namespace: String
+        let displayName: String
+
+        init(value: Value, kind: String, name: String, explicitNamespace: String?, group: String, isClusterScoped: Bool,
+             location: SourceLocation, application: String?, defaultNamespace: String?) {
+            self.value = value
+            self.kind = kind
+            self.name = name
+            self.explicitNamespace = explicitNamespace
+            self.group = group
+            self.isClusterScoped = isClusterScoped
+            self.location = location
+            self.application = application
+            self.defaultNamespace = defaultNamespace
+            (namespace, displayName) = Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped)
+        }
+
+        func with(location: SourceLocation? = nil, application: String?? = nil, defaultNamespace: String?? = nil) -> Storage {
+            Storage(value: value, kind: kind, name: name, explicitNamespace: explicitNamespace, group: group,
+                    isClusterScoped: isClusterScoped, location: location ?? self.location,
+                    application: application ?? self.application, defaultNamespace: defaultNamespace ?? self.defaultNamespace)
+        }
     }
+
+    private var storage: Storage
     /// Position in the plan's `Inventory.manifests` (set by `Inventory`; -1 before).
     public var position = -1
+
+    public var value: Value { storage.value }
+    /// `kind`, `metadata.name` (or `generateName`) and `metadata.namespace`, read once.
+    public var kind: String { storage.kind }
+    public var name: String { storage.name }
+    public var explicitNamespace: String? { storage.explicitNamespace }
+    /// The API group (`cert-manager.io`), empty for the core group (`v1`).
+    public var group: String { storage.group }
+    public var isClusterScoped: Bool { storage.isClusterScoped }
+    /// The file (relative to the repo root) and the line where the object starts.
+    public var location: SourceLocation {
+        get { storage.location }
+        set { storage = storage.with(location: newValue) }
+    }
+    /// The id (`namespace/name`) of the Application that deploys this object; nil when no Application claims it.
+    public var application: String? {
+        get { storage.application }
+        set { storage = storage.with(application: .some(newValue)) }
+    }
+    /// The namespace used when `metadata.namespace` is absent (the Application's `destination.namespace`).
+    public var defaultNamespace: String? {
+        get { storage.defaultNamespace }
+        set { storage = storage.with(defaultNamespace: .some(newValue)) }
+    }
     /// The effective namespace: `metadata.namespace`, else the Application's destination namespace, else `default`.
-    /// Empty for cluster-scoped kinds. Worked out once (and again when `defaultNamespace` changes): every
-    /// lookup key reads it.
-    public private(set) var namespace: String
+    /// Empty for cluster-scoped kinds. Worked out once per `defaultNamespace`: every lookup key reads it.
+    public var namespace: String { storage.namespace }
     /// `Kind namespace/name` (or `Kind name` when cluster-scoped), the way findings name an object.
-    public private(set) var displayName: String
+    public var displayName: String { storage.displayName }
 
     public init(value: Value, location: SourceLocation, application: String? = nil, defaultNamespace: String? = nil) {
-        self.value = value
         let metadata = value["metadata"]
-        kind = value["kind"]?.string ?? ""
-        name = metadata?["name"]?.scalarText ?? metadata?["generateName"]?.scalarText ?? ""
         let ns = metadata?["namespace"]?.scalarText
-        explicitNamespace = (ns?.isEmpty ?? true) ? nil : ns
         let apiVersion = value["apiVersion"]?.string ?? ""
-        group = apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
-        isClusterScoped = ClusterScopedKinds.contains(kind)
-        self.location = location
-        self.application = application
-        self.defaultNamespace = defaultNamespace
-        (namespace, displayName) = Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped)
+        let kind = value["kind"]?.string ?? ""
+        storage = Storage(value: value, kind: kind,
+                          name: metadata?["name"]?.scalarText ?? metadata?["generateName"]?.scalarText ?? "",
+                          explicitNamespace: (ns?.isEmpty ?? true) ? nil : ns,
+                          group: apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? "",
+                          isClusterScoped: ClusterScopedKinds.contains(kind),
+                          location: location, application: application, defaultNamespace: defaultNamespace)
+    }
+
+    /// The same object claimed by an Application (one new box instead of one per field).
+    public func claimed(by application: String?, defaultNamespace: String?) -> Manifest {
+        var m = self
+        m.storage = storage.with(application: .some(application), defaultNamespace: .some(defaultNamespace))
+        return m
     }
 
     static func naming(_ kind: String, _ name: String, _ explicitNamespace: String?, _ defaultNamespace: String?,
