@@ -2,8 +2,9 @@
 /// keeps the declared one; adding an edge twice keeps the first reason.
 public struct DependencyGraph: Sendable {
     public private(set) var nodes: [String: Node] = [:]
+    /// Edges in the order they were connected (a repeated edge is dropped by `finish()`, keeping the first), then,
+    /// once finished, sorted and unique.
     public private(set) var edges: [Edge] = []
-    private var edgeKeys: Set<EdgeKey> = []
     /// Certificates that write a Secret (secret id -> certificate ids). Not an ordering edge: the Secret a
     /// Certificate writes exists only after issuance.
     public private(set) var writers: [String: [String]] = [:]
@@ -13,8 +14,6 @@ public struct DependencyGraph: Sendable {
     private var orderedNodes: [Node] = []
     private var edgeEnds: [EdgeEnds] = []
     private var positions: [String: Int] = [:]
-
-    struct EdgeKey: Hashable { var from: String, to: String, kind: EdgeKind }
 
     /// The ends of an edge as positions in the id-sorted node list.
     public struct EdgeEnds: Sendable, Hashable {
@@ -28,7 +27,6 @@ public struct DependencyGraph: Sendable {
     public init(reservingNodes nodeCount: Int, edges edgeCount: Int) {
         nodes.reserveCapacity(nodeCount)
         edges.reserveCapacity(edgeCount)
-        edgeKeys.reserveCapacity(edgeCount)
     }
 
     /// Adds `other`'s nodes, edges and writers after this graph's own, as if they had been added here in order.
@@ -55,7 +53,7 @@ public struct DependencyGraph: Sendable {
     public mutating func connect(_ edge: Edge) {
         guard edge.from != edge.to else { return }
         isFinished = false
-        if edgeKeys.insert(EdgeKey(from: edge.from, to: edge.to, kind: edge.kind)).inserted { edges.append(edge) }
+        edges.append(edge)
     }
 
     public mutating func recordWriter(secret: String, certificate: String) {
@@ -80,13 +78,22 @@ public struct DependencyGraph: Sendable {
         positions = position
         let ends = edges.map { EdgeEnds(from: position[$0.from] ?? Int.max, to: position[$0.to] ?? Int.max) }
         let ranks = edges.map { kindRank[$0.kind] ?? 0 }
+        // Ties keep connection order, so of a repeated edge (same ends and kind) the first comes first and is kept.
         let order = edges.indices.sorted { a, b in
             if ends[a].from != ends[b].from { return ends[a].from < ends[b].from }
             if ends[a].to != ends[b].to { return ends[a].to < ends[b].to }
-            return ranks[a] < ranks[b]
+            if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
+            return a < b
         }
-        edges = order.map { edges[$0] }
-        edgeEnds = order.map { ends[$0] }
+        var unique: [Int] = []
+        unique.reserveCapacity(order.count)
+        for i in order {
+            if let last = unique.last, ends[last] == ends[i], edges[last].kind == edges[i].kind,
+               edges[last].from == edges[i].from, edges[last].to == edges[i].to { continue }
+            unique.append(i)
+        }
+        edges = unique.map { edges[$0] }
+        edgeEnds = unique.map { ends[$0] }
         isFinished = true
     }
 
@@ -110,12 +117,6 @@ public struct DependencyGraph: Sendable {
         return (g.orderedNodes, g.edges, g.edgeEnds)
     }
 
-    static func edgeOrder(_ a: Edge, _ b: Edge) -> Bool {
-        if a.from != b.from { return a.from < b.from }
-        if a.to != b.to { return a.to < b.to }
-        return a.kind.rawValue < b.kind.rawValue
-    }
-
     /// Node ids sorted.
     public var sortedIDs: [String] { isFinished && nodeOrder.count == nodes.count ? nodeOrder : nodes.keys.sorted() }
 
@@ -123,7 +124,7 @@ public struct DependencyGraph: Sendable {
     public var sortedNodes: [Node] { isFinished && orderedNodes.count == nodes.count ? orderedNodes : sortedIDs.compactMap { nodes[$0] } }
 
     /// Edges sorted by (from, to, kind).
-    public var sortedEdges: [Edge] { isFinished ? edges : edges.sorted(by: DependencyGraph.edgeOrder) }
+    public var sortedEdges: [Edge] { finished().edges }
 
     /// Outgoing adjacency by node id.
     public func successors() -> [String: [String]] {
