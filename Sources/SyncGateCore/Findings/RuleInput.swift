@@ -22,7 +22,13 @@ public struct RuleInput: Sendable {
 /// A static check: a pure function from the gathered input to findings.
 public protocol StaticRule: Sendable {
     static var rule: Rule { get }
+    /// Whether the rule reads `input.waves` (the others can run while waves are planned).
+    static var readsWaves: Bool { get }
     static func evaluate(_ input: RuleInput) -> [Finding]
+}
+
+extension StaticRule {
+    public static var readsWaves: Bool { false }
 }
 
 public enum StaticRules {

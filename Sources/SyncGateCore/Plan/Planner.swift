@@ -61,17 +61,30 @@ public struct Planner: Sendable {
                     fileCount: files.count, documentCount: documentCount)
     }
 
-    /// Host chains beside waves, then every rule, spread over the cores when parallelism allows.
+    /// Waves, host chains and the rules that do not read waves share the cores; then the rules that do.
+    /// Findings keep rule order.
     func analyse(graph: DependencyGraph, inventory: Inventory, policy: Policy) -> (WavePlan, [Finding], [HostChain]) {
         let parallel = options.parallelism > 1
-        enum Part { case waves(WavePlan), chains([HostChain]) }
-        let parts = [Part].concurrentMap(2, parallel: parallel) { i in
-            i == 0 ? .waves(WavePlanner().plan(graph: graph, inventory: inventory))
-                   : .chains(HostChains.build(graph: graph, inventory: inventory))
+        let rules = StaticRules.all
+        let early = rules.indices.filter { !rules[$0].readsWaves }
+        let late = rules.indices.filter { rules[$0].readsWaves }
+        let withoutWaves = RuleInput(inventory: inventory, graph: graph, waves: .empty, policy: policy)
+        enum Part { case waves(WavePlan), chains([HostChain]), findings([Finding]) }
+        // Longest first: waves and chains, then the rules.
+        let parts = [Part].concurrentMap(2 + early.count, parallel: parallel) { i in
+            switch i {
+            case 0: return .waves(WavePlanner().plan(graph: graph, inventory: inventory))
+            case 1: return .chains(HostChains.build(graph: graph, inventory: inventory))
+            default: return .findings(rules[early[i - 2]].evaluate(withoutWaves))
+            }
         }
         guard case .waves(let waves) = parts[0], case .chains(let chains) = parts[1] else { fatalError("parts out of order") }
         let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
-        return (waves, StaticRules.evaluate(input, parallel: parallel), chains)
+        let lateFindings = [[Finding]].concurrentMap(late.count, parallel: parallel) { rules[late[$0]].evaluate(input) }
+        var byRule = [[Finding]](repeating: [], count: rules.count)
+        for (k, r) in early.enumerated() { if case .findings(let f) = parts[2 + k] { byRule[r] = f } }
+        for (k, r) in late.enumerated() { byRule[r] = lateFindings[k] }
+        return (waves, byRule.flatMap { $0 }, chains)
     }
 
     func loadPolicy(repo: String) throws -> Policy {

@@ -66,6 +66,9 @@ public struct WavePlan: Sendable {
         return (entries[edge.fromEntry], entries[edge.toEntry])
     }
 
+    /// No waves (the input of rules that do not read them).
+    public static let empty = WavePlan(entries: [], applicationOrder: [], objectEdges: [], cycles: [], applicationWaves: [:])
+
     public func entry(_ key: PlannedObjectKey) -> WaveEntry? {
         if let i = entryIndex[key] { return entries[i] }
         return entries.first { $0.application == key.application && $0.object == key.object }
