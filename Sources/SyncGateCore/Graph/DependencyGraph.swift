@@ -65,37 +65,52 @@ public struct DependencyGraph: Sendable {
     /// Sorts nodes and edges once, and numbers edge ends by node position, so that every reader gets a
     /// deterministic order (and integers to work with) for free.
     public mutating func finish() {
-        nodeOrder = Array(nodes.keys).sortedOnTwoCores()
-        orderedNodes = nodeOrder.map { nodes[$0]! }
-        // Sort edges by the positions of their ends among the sorted ids: the same order as comparing the
-        // strings, with integer comparisons on a permutation (edges themselves are moved once).
-        var position: [String: Int] = [:]
-        position.reserveCapacity(nodeOrder.count)
-        for (i, id) in nodeOrder.enumerated() { position[id] = i }
+        let large = nodes.count + edges.count > 20_000
+        let ids = Array(nodes.keys).sortedOnTwoCores()
+        nodeOrder = ids
+        // Nodes in id order beside the id -> position table (both only read `nodes` and `ids`).
+        enum Part { case nodes([Node]), positions([String: Int]) }
+        let table = nodes
+        let parts = [Part].concurrentMap(2, parallel: large) { i in
+            if i == 0 { return .nodes(ids.map { table[$0]! }) }
+            var position: [String: Int] = [:]
+            position.reserveCapacity(ids.count)
+            for (p, id) in ids.enumerated() { position[id] = p }
+            return .positions(position)
+        }
+        guard case .nodes(let ordered) = parts[0], case .positions(let position) = parts[1] else { fatalError("parts out of order") }
+        orderedNodes = ordered
+        positions = position
+        // Sort edges by the positions of their ends among the sorted ids, then kind: the same order as comparing
+        // the strings, as one integer per edge (28 bits per end, 4 for the kind).
         let kinds = EdgeKind.allCases.map(\.rawValue).sorted()
         var kindRank: [EdgeKind: Int] = [:]
         for k in EdgeKind.allCases { kindRank[k] = kinds.firstIndex(of: k.rawValue) ?? 0 }
-        positions = position
-        let ends = edges.map { EdgeEnds(from: position[$0.from] ?? Int.max, to: position[$0.to] ?? Int.max) }
-        let ranks = edges.map { kindRank[$0.kind] ?? 0 }
-        // Ties keep connection order, so of a repeated edge (same ends and kind) the first comes first and is kept.
-        let order = edges.indices.sorted { a, b in
-            if ends[a].from != ends[b].from { return ends[a].from < ends[b].from }
-            if ends[a].to != ends[b].to { return ends[a].to < ends[b].to }
-            if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
-            return a < b
+        let ranks = kindRank
+        let all = edges
+        let middle = all.count / 2
+        let endHalves = [[EdgeEnds]].concurrentMap(2, parallel: large) { half in
+            (half == 0 ? all[..<middle] : all[middle...]).map {
+                EdgeEnds(from: position[$0.from] ?? DependencyGraph.missing, to: position[$0.to] ?? DependencyGraph.missing)
+            }
         }
+        let ends = endHalves[0] + endHalves[1]
+        let keys = all.indices.map { i in ends[i].from << 32 | ends[i].to << 4 | (ranks[all[i].kind] ?? 0) }
+        // Ties keep connection order, so of a repeated edge (same ends and kind) the first comes first and is kept.
+        let order = all.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
         var unique: [Int] = []
         unique.reserveCapacity(order.count)
         for i in order {
-            if let last = unique.last, ends[last] == ends[i], edges[last].kind == edges[i].kind,
-               edges[last].from == edges[i].from, edges[last].to == edges[i].to { continue }
+            if let last = unique.last, keys[last] == keys[i], all[last].from == all[i].from, all[last].to == all[i].to { continue }
             unique.append(i)
         }
-        edges = unique.map { edges[$0] }
+        edges = unique.map { all[$0] }
         edgeEnds = unique.map { ends[$0] }
         isFinished = true
     }
+
+    /// The position given to an edge end that is not a node (sorts after every node).
+    static let missing = (1 << 28) - 1
 
     /// A finished copy (a no-op when `finish()` already ran).
     public func finished() -> DependencyGraph {
