@@ -113,6 +113,18 @@ public struct Object: Sendable, Equatable {
 
     public init() {}
 
+    /// An object of distinct keys, in order (the decoder has checked them).
+    init(keys: [String], values: [Value]) {
+        self.keys = keys
+        self.values = values
+        if keys.count > Self.indexThreshold {
+            var built: [String: Int] = [:]
+            built.reserveCapacity(keys.count * 2)
+            for (i, k) in keys.enumerated() { built[k] = i }
+            index = built
+        }
+    }
+
     public init(minimumCapacity: Int) {
         keys.reserveCapacity(minimumCapacity)
         values.reserveCapacity(minimumCapacity)

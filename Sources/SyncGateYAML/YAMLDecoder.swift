@@ -109,26 +109,32 @@ public enum YAMLDecoder {
 }
 
 /// Builds values from events with an explicit stack (no recursion, so deep input cannot overflow).
-/// Frames are mutated in place through the stack's subscript: no frame is copied out and back per event.
+/// The entries of open collections wait on three shared scratch stacks (keys, their lines, values); a collection
+/// that ends takes its entries off the top into arrays of exactly their size, so no array grows entry by entry.
 struct TreeBuilder {
     private struct Frame {
         var isMapping: Bool
         var line: Int32
         var column: Int32
         var anchor: String?
-        var items: [Value] = []
-        var object = Object()
-        /// Line of each key of `object`, in the same order, for duplicate-key messages.
-        var keyLines: [Int32] = []
+        /// Where this frame's keys (and their lines) and values start on the scratch stacks.
+        var keyBase: Int
+        var valueBase: Int
         var pendingKey: String? = nil
         var pendingKeyLine: Int32 = 0
         var pendingKeyIsMerge = false
         var mergeSources: [Object] = []
+        /// Key -> position among this mapping's entries, once it has more than `indexThreshold` keys.
+        var lookup: [String: Int]? = nil
 
         var expectsKey: Bool { isMapping && pendingKey == nil }
     }
 
+    private static let indexThreshold = 16
     private var stack: [Frame] = []
+    private var keys: [String] = []
+    private var keyLines: [Int32] = []
+    private var values: [Value] = []
     private var anchors: [String: Value] = [:]
     private var documentIndex = 0
     private var documentLine: Int32 = 1
@@ -183,20 +189,25 @@ struct TreeBuilder {
             }
         case YAML_SEQUENCE_START_EVENT:
             let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-            stack.append(Frame(isMapping: false, line: line, column: column, anchor: anchor))
+            stack.append(Frame(isMapping: false, line: line, column: column, anchor: anchor, keyBase: keys.count, valueBase: values.count))
         case YAML_MAPPING_START_EVENT:
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-            stack.append(Frame(isMapping: true, line: line, column: column, anchor: anchor))
+            stack.append(Frame(isMapping: true, line: line, column: column, anchor: anchor, keyBase: keys.count, valueBase: values.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard var frame = stack.popLast() else { break }
+            guard let frame = stack.popLast() else { break }
             let value: Value
+            let items = Array(values[frame.valueBase...])
+            values.removeSubrange(frame.valueBase...)
             if frame.isMapping {
+                var object = Object(keys: Array(keys[frame.keyBase...]), values: items)
+                keys.removeSubrange(frame.keyBase...)
+                keyLines.removeSubrange(frame.keyBase...)
                 for source in frame.mergeSources {
-                    for (k, v) in source.pairs where frame.object.position(of: k) == nil { frame.object.append(k, v) }
+                    for (k, v) in source.pairs where object.position(of: k) == nil { object.append(k, v) }
                 }
-                value = Value(.object(frame.object), line: frame.line, column: frame.column)
+                value = Value(.object(object), line: frame.line, column: frame.column)
             } else {
-                value = Value(.array(frame.items), line: frame.line, column: frame.column)
+                value = Value(.array(items), line: frame.line, column: frame.column)
             }
             if let anchor = frame.anchor { anchors[anchor] = value }
             if let top = stack.indices.last, stack[top].expectsKey {
@@ -219,12 +230,14 @@ struct TreeBuilder {
             return
         }
         if !stack[top].isMapping {
-            stack[top].items.append(value)
+            values.append(value)
             return
         }
         let key = stack[top].pendingKey ?? ""
         let keyLine = stack[top].pendingKeyLine
+        stack[top].pendingKey = nil
         if stack[top].pendingKeyIsMerge {
+            stack[top].pendingKeyIsMerge = false
             if let o = value.object {
                 stack[top].mergeSources.append(o)
             } else if let list = value.array {
@@ -232,16 +245,38 @@ struct TreeBuilder {
             } else {
                 diagnostics.append(.init(severity: .warning, line: keyLine, column: value.column, message: "merge key << needs a mapping or a list of mappings; ignored"))
             }
-        } else if let i = stack[top].object.position(of: key) {
-            let first = stack[top].keyLines[i]
-            diagnostics.append(.init(severity: .warning, line: keyLine, column: value.column, message: "duplicate key '\(key)' (first at line \(first)); the last value wins"))
-            stack[top].object[key] = value
-        } else {
-            stack[top].object.append(key, value)
-            stack[top].keyLines.append(keyLine)
+            return
         }
-        stack[top].pendingKey = nil
-        stack[top].pendingKeyIsMerge = false
+        let base = stack[top].keyBase
+        if let i = position(of: key, in: top) {
+            let first = keyLines[base + i]
+            diagnostics.append(.init(severity: .warning, line: keyLine, column: value.column, message: "duplicate key '\(key)' (first at line \(first)); the last value wins"))
+            values[stack[top].valueBase + i] = value
+            return
+        }
+        keys.append(key)
+        keyLines.append(keyLine)
+        values.append(value)
+        let count = keys.count - base
+        if stack[top].lookup != nil {
+            stack[top].lookup![key] = count - 1
+        } else if count > Self.indexThreshold {
+            var lookup: [String: Int] = [:]
+            for i in 0..<count { lookup[keys[base + i]] = i }
+            stack[top].lookup = lookup
+        }
+    }
+
+    /// Position of `key` among the entries of mapping frame `frame` so far.
+    private func position(of key: String, in frame: Int) -> Int? {
+        if let lookup = stack[frame].lookup { return lookup[key] }
+        let base = stack[frame].keyBase
+        var i = base
+        while i < keys.count {
+            if keys[i] == key { return i - base }
+            i += 1
+        }
+        return nil
     }
 
     private mutating func resolve(_ text: String, plain: Bool, tag: String?, line: Int32, column: Int32) -> Value {

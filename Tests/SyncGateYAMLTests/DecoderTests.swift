@@ -120,6 +120,25 @@ import Testing
         #expect(diags[0].message.contains("first at line 2"))
     }
 
+    @Test("duplicates are found in large mappings too, and nested mappings keep their own entries and key lines")
+    func duplicateKeysInLargeAndNestedMappings() throws {
+        var lines = (0..<20).map { "k\($0): \($0)" }
+        lines.insert("nested:\n  a: 1\n  inner: {x: 1, y: [1, {z: 2}]}\n  a: 2", at: 5)
+        lines.append("k3: again")
+        let (docs, diags) = try YAMLDecoder.decodeAll(lines.joined(separator: "\n") + "\n")
+        let root = try #require(docs.first?.root.object)
+        #expect(root.count == 21)
+        #expect(root.keys.first == "k0" && root.keys.last == "k19")
+        #expect(root["k3"]?.string == "again")
+        #expect(root["k19"]?.int == 19)
+        #expect(root["nested"]?["a"]?.int == 2)
+        #expect(root["nested"]?.object?.keys == ["a", "inner"])
+        #expect(root["nested"]?[path: "inner", "y"]?[1]?["z"]?.int == 2)
+        #expect(diags.map(\.line) == [9, 25])
+        #expect(diags[0].message.contains("first at line 7"))
+        #expect(diags[1].message.contains("first at line 4"))
+    }
+
     @Test func flowAndBlockStyles() throws {
         let text = """
         labels: {app: web, tier: "front"}
