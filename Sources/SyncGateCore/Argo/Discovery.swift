@@ -86,7 +86,15 @@ public struct Discovery: Sendable {
         init(raw: [Manifest]) {
             self.raw = raw
             claimed = Array(repeating: false, count: raw.count)
-            for (i, m) in raw.enumerated() { byDirectory[RepoTree.directory(of: m.location.file), default: []].append(i) }
+            // Manifests come grouped by file: work out each file's directory once.
+            var file = "", directory = ""
+            for (i, m) in raw.enumerated() {
+                if i == 0 || m.location.file != file {
+                    file = m.location.file
+                    directory = RepoTree.directory(of: file)
+                }
+                byDirectory[directory, default: []].append(i)
+            }
             sortedDirectories = byDirectory.keys.sorted()
         }
     }

@@ -103,7 +103,6 @@ public struct GraphBuilder: Sendable {
                 for ref in l.certificateRefs where ref.kind == "Secret" { listenersBySecret[ref.key, default: []].append(l) }
             }
         }
-        var solverCache: [String: [ACMESolver]] = [:]
         for c in inv.certificates {
             let cid = NodeID.certificate(namespace: c.namespace, name: c.name)
             g.add(Node(id: cid, kind: .certificate, application: c.application, location: c.location,
@@ -137,14 +136,8 @@ public struct GraphBuilder: Sendable {
                 }
             }
             // HTTP-01: DNS first, and the listeners the solver route attaches to.
-            let solvers: [ACMESolver]
-            if let issuer {
-                if let cached = solverCache[issuerID] { solvers = cached } else { solvers = issuer.solvers; solverCache[issuerID] = solvers }
-            } else {
-                solvers = []
-            }
             for name in c.dnsNames {
-                guard let issuer, let solver = Issuer.select(solvers, for: name), solver.isHTTP01 else { continue }
+                guard let issuer, let solver = issuer.solver(for: name), solver.isHTTP01 else { continue }
                 g.add(Node(id: NodeID.dns(name), kind: .dns, application: nil, location: c.location, object: nil, declared: true))
                 g.connect(Edge(from: NodeID.dns(name), to: cid, kind: .validates,
                                reason: "HTTP-01 validation of \(name) needs \(name) to resolve to the ingress", location: c.location))

@@ -106,24 +106,23 @@ public struct Certificate: Sendable {
 
 /// `spec.issuerRef` of a Certificate.
 public struct IssuerRef: Sendable, Hashable {
-    public var name: String
-    public var kind: String
-    public var group: String
+    public let name: String
+    public let kind: String
+    public let group: String
     /// The Certificate's namespace (where a namespaced `Issuer` must live).
-    public var namespace: String
+    public let namespace: String
+    /// The graph node id of the issuer (worked out once: every issuer lookup keys on it).
+    public let nodeID: String
 
     public init(name: String, kind: String, group: String = "cert-manager.io", namespace: String) {
         self.name = name
         self.kind = kind.isEmpty ? "Issuer" : kind
         self.group = group.isEmpty ? "cert-manager.io" : group
         self.namespace = namespace
+        nodeID = self.kind == "ClusterIssuer" ? NodeID.clusterIssuer(name) : NodeID.issuer(namespace: namespace, kind: self.kind, name: name)
     }
 
     public var isCertManager: Bool { group == "cert-manager.io" }
-    /// The graph node id of the issuer.
-    public var nodeID: String {
-        kind == "ClusterIssuer" ? NodeID.clusterIssuer(name) : NodeID.issuer(namespace: namespace, kind: kind, name: name)
-    }
 
     static func fromAnnotations(_ m: Manifest) -> IssuerRef? {
         if let name = m.annotation("cert-manager.io/cluster-issuer"), !name.isEmpty {

@@ -1,7 +1,13 @@
-/// A cert-manager `Issuer` or `ClusterIssuer`. Computed accessors over the manifest.
+/// A cert-manager `Issuer` or `ClusterIssuer`. Computed accessors over the manifest; the solvers (views over
+/// `spec.acme.solvers`) are listed once, since every Certificate's every name picks one.
 public struct Issuer: Sendable {
-    public var manifest: Manifest
-    public init(manifest: Manifest) { self.manifest = manifest }
+    public let manifest: Manifest
+    public let solvers: [ACMESolver]
+
+    public init(manifest: Manifest) {
+        self.manifest = manifest
+        solvers = (manifest.value[path: "spec", "acme", "solvers"]?.elements ?? []).map { ACMESolver(value: $0) }
+    }
 
     public var kind: String { manifest.kind }
     public var name: String { manifest.name }
@@ -16,7 +22,6 @@ public struct Issuer: Sendable {
     public var acmeServer: String? { acme?["server"]?.scalarText }
     public var isLetsEncrypt: Bool { acmeServer?.contains("letsencrypt.org") ?? false }
     public var isStaging: Bool { acmeServer?.contains("staging") ?? false }
-    public var solvers: [ACMESolver] { (acme?["solvers"]?.elements ?? []).map { ACMESolver(value: $0) } }
 
     /// The solver cert-manager would pick for `dnsName`: an exact `dnsNames` match, else the longest matching
     /// `dnsZones` suffix, else the first solver without a name selector. Nil when none matches.
