@@ -39,20 +39,23 @@ public struct Inventory: Sendable {
         for i in self.manifests.indices { self.manifests[i].position = i }
         self.applications = applications
         for (i, a) in applications.enumerated() { applicationIndex[a.id] = i }
-        for m in self.manifests {
-            switch m.kind {
-            case "Certificate" where m.group == "cert-manager.io": certificates.append(Certificate(manifest: m))
-            case "Issuer", "ClusterIssuer": if m.group == "cert-manager.io" { issuers.append(Issuer(manifest: m)) }
-            case "Gateway" where m.group == "gateway.networking.k8s.io": gateways.append(Gateway(manifest: m))
-            case "HTTPRoute", "GRPCRoute": routes.append(HTTPRoute(manifest: m))
-            case "Ingress": ingresses.append(Ingress(manifest: m))
-            case "Service" where m.group.isEmpty: services.append(Service(manifest: m))
-            case "Deployment", "StatefulSet", "DaemonSet": workloads.append(Workload(manifest: m))
-            case "Secret", "SealedSecret", "ExternalSecret": secrets.append(SecretSource(manifest: m))
-            case "ReferenceGrant": referenceGrants.append(ReferenceGrant(manifest: m))
-            case "ConfigMap": if IngressNginxConfig.isCandidate(m) { nginxConfigs.append(IngressNginxConfig(manifest: m)) }
-            default: break
-            }
+        // Typed views, made on both cores over the two halves of the manifests, kept in manifest order.
+        let all = self.manifests
+        let middle = all.count / 2
+        let halves = [Views].concurrentMap(2, parallel: all.count > 10_000) { half in
+            Views(of: half == 0 ? all[..<middle] : all[middle...])
+        }
+        for v in halves {
+            certificates += v.certificates
+            issuers += v.issuers
+            gateways += v.gateways
+            routes += v.routes
+            ingresses += v.ingresses
+            services += v.services
+            workloads += v.workloads
+            secrets += v.secrets
+            referenceGrants += v.referenceGrants
+            nginxConfigs += v.nginxConfigs
         }
         // Implied Certificates (cert-manager ingress-shim and gateway-shim), unless a declared one has the same name.
         var declared = Set(certificates.map(\.key))
@@ -69,8 +72,13 @@ public struct Inventory: Sendable {
         for (i, g) in gateways.enumerated() where gatewayIndex[g.key] == nil { gatewayIndex[g.key] = i }
         for (i, g) in referenceGrants.enumerated() { grantsByNamespace[g.namespace, default: []].append(i) }
         for (i, w) in workloads.enumerated() { workloadsByNamespace[w.namespace, default: []].append(i) }
-        podLabels = workloads.map(\.podLabels)
-        listenersByGateway = gateways.map(\.listeners)
+        let (gatewayList, workloadList) = (gateways, workloads)
+        enum Part { case listeners([[Listener]]), labels([[String: String]]) }
+        let parts = [Part].concurrentMap(2, parallel: gatewayList.count + workloadList.count > 2_000) { i in
+            i == 0 ? .listeners(gatewayList.map(\.listeners)) : .labels(workloadList.map(\.podLabels))
+        }
+        if case .listeners(let l) = parts[0] { listenersByGateway = l }
+        if case .labels(let l) = parts[1] { podLabels = l }
         selections = services.map { svc in
             guard svc.expectsWorkload else { return [] }
             let selector = svc.selector
@@ -113,5 +121,37 @@ public struct Inventory: Sendable {
             for t in i.tls { t.hosts.forEach(add) }
         }
         return (exact, patterns)
+    }
+}
+
+/// The typed views of a run of manifests, by kind.
+private struct Views: Sendable {
+    var certificates: [Certificate] = []
+    var issuers: [Issuer] = []
+    var gateways: [Gateway] = []
+    var routes: [HTTPRoute] = []
+    var ingresses: [Ingress] = []
+    var services: [Service] = []
+    var workloads: [Workload] = []
+    var secrets: [SecretSource] = []
+    var referenceGrants: [ReferenceGrant] = []
+    var nginxConfigs: [IngressNginxConfig] = []
+
+    init(of manifests: ArraySlice<Manifest>) {
+        for m in manifests {
+            switch m.kind {
+            case "Certificate" where m.group == "cert-manager.io": certificates.append(Certificate(manifest: m))
+            case "Issuer", "ClusterIssuer": if m.group == "cert-manager.io" { issuers.append(Issuer(manifest: m)) }
+            case "Gateway" where m.group == "gateway.networking.k8s.io": gateways.append(Gateway(manifest: m))
+            case "HTTPRoute", "GRPCRoute": routes.append(HTTPRoute(manifest: m))
+            case "Ingress": ingresses.append(Ingress(manifest: m))
+            case "Service" where m.group.isEmpty: services.append(Service(manifest: m))
+            case "Deployment", "StatefulSet", "DaemonSet": workloads.append(Workload(manifest: m))
+            case "Secret", "SealedSecret", "ExternalSecret": secrets.append(SecretSource(manifest: m))
+            case "ReferenceGrant": referenceGrants.append(ReferenceGrant(manifest: m))
+            case "ConfigMap": if IngressNginxConfig.isCandidate(m) { nginxConfigs.append(IngressNginxConfig(manifest: m)) }
+            default: break
+            }
+        }
     }
 }

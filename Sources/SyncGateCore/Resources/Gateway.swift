@@ -15,29 +15,34 @@ public struct Gateway: Sendable {
 
 /// One `spec.listeners[]` entry of a Gateway.
 public struct Listener: Sendable {
-    public var value: Value
-    public var gatewayName: String
-    public var gatewayNamespace: String
-    public var location: SourceLocation
+    public let value: Value
+    public let gatewayName: String
+    public let gatewayNamespace: String
+    public let location: SourceLocation
+    /// Read once: the graph, the chains and several rules look at every listener.
+    public let name: String
+    public let hostname: String?
+    public let `protocol`: String
+    public let certificateRefs: [SecretRef]
+    public let nodeID: String
 
     init(value: Value, gateway: Gateway) {
         self.value = value
         gatewayName = gateway.name
         gatewayNamespace = gateway.namespace
         location = gateway.manifest.location(of: value)
+        name = value["name"]?.scalarText ?? ""
+        hostname = value["hostname"]?.scalarText
+        `protocol` = value["protocol"]?.scalarText ?? ""
+        let namespace = gateway.namespace
+        certificateRefs = (value[path: "tls", "certificateRefs"]?.elements ?? []).map { SecretRef(value: $0, defaultNamespace: namespace) }
+        nodeID = NodeID.listener(namespace: namespace, gateway: gateway.name, listener: name)
     }
 
-    public var name: String { value["name"]?.scalarText ?? "" }
-    public var hostname: String? { value["hostname"]?.scalarText }
     public var port: Int? { value["port"]?.int }
-    public var `protocol`: String { value["protocol"]?.scalarText ?? "" }
     public var tls: Value? { value["tls"] }
     /// `tls.mode`, `Terminate` by default when `tls` is present.
     public var tlsMode: String { tls.map { $0["mode"]?.scalarText ?? "Terminate" } ?? "" }
-    public var certificateRefs: [SecretRef] {
-        (tls?["certificateRefs"]?.elements ?? []).map { SecretRef(value: $0, defaultNamespace: gatewayNamespace) }
-    }
-    public var nodeID: String { NodeID.listener(namespace: gatewayNamespace, gateway: gatewayName, listener: name) }
     public var gatewayKey: ObjectKey { ObjectKey(gatewayNamespace, gatewayName) }
 
     /// Whether this listener accepts `host` (exact, or `*.example.com` wildcard matching one or more labels).

@@ -1,23 +1,29 @@
 /// A Gateway API `HTTPRoute` (also used for `GRPCRoute`, which has the same parentRefs/hostnames/backendRefs).
 public struct HTTPRoute: Sendable {
-    public var manifest: Manifest
-    public init(manifest: Manifest) { self.manifest = manifest }
+    public let manifest: Manifest
+    /// `spec.hostnames`, `spec.parentRefs` and every rule's `backendRefs`, read once (the graph, the chains and
+    /// several rules all walk them).
+    public let hostnames: [String]
+    public let parentRefs: [ParentRef]
+    public let backendRefs: [BackendRef]
+
+    public init(manifest: Manifest) {
+        self.manifest = manifest
+        let spec = manifest.value["spec"]
+        let namespace = manifest.namespace
+        hostnames = (spec?["hostnames"]?.elements ?? []).compactMap(\.scalarText)
+        parentRefs = (spec?["parentRefs"]?.elements ?? []).map { ParentRef(value: $0, defaultNamespace: namespace) }
+        var backends: [BackendRef] = []
+        for rule in spec?["rules"]?.elements ?? [] {
+            for ref in rule["backendRefs"]?.elements ?? [] {
+                backends.append(BackendRef(value: ref, defaultNamespace: namespace, location: manifest.location(of: ref)))
+            }
+        }
+        backendRefs = backends
+    }
 
     public var name: String { manifest.name }
     public var namespace: String { manifest.namespace }
-    public var hostnames: [String] { (manifest.value[path: "spec", "hostnames"]?.elements ?? []).compactMap(\.scalarText) }
-    public var parentRefs: [ParentRef] {
-        (manifest.value[path: "spec", "parentRefs"]?.elements ?? []).map { ParentRef(value: $0, defaultNamespace: namespace) }
-    }
-    public var backendRefs: [BackendRef] {
-        var out: [BackendRef] = []
-        for rule in manifest.value[path: "spec", "rules"]?.elements ?? [] {
-            for ref in rule["backendRefs"]?.elements ?? [] {
-                out.append(BackendRef(value: ref, defaultNamespace: namespace, location: manifest.location(of: ref)))
-            }
-        }
-        return out
-    }
 }
 
 /// `parentRefs[]`: a Gateway (by default), optionally one listener (`sectionName`).
