@@ -47,11 +47,17 @@ public enum JSONWriter {
 
     private static func newline(_ out: inout String, _ indent: Int) {
         out += "\n"
-        out += String(repeating: "  ", count: indent)
+        for _ in 0..<indent { out += "  " }
     }
 
     public static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape: append them whole rather than scalar by scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -26,5 +26,7 @@ public struct MermaidRenderer: PlanRenderer {
         return out
     }
 
-    func label(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "#quot;") }
+    func label(_ s: String) -> String {
+        s.utf8.contains(UInt8(ascii: "\"")) ? s.replacingOccurrences(of: "\"", with: "#quot;") : s
+    }
 }

@@ -29,10 +29,11 @@ public struct TextRenderer: PlanRenderer {
         var wavesByApp: [String: [WaveEntry]] = [:]
         // Waves are shown where a finding says the declared order is wrong.
         let contradicted = Set(plan.findings.filter { $0.id == RuleCatalog.waveContradiction.id }.map { "\($0.application ?? "")|\($0.object)" })
-        for w in plan.waves.entries where contradicted.contains("\(w.application ?? "")|\(w.object)") {
-            for other in plan.waves.entries where other.application == w.application && !(wavesByApp[w.application ?? ""] ?? []).contains(other) {
-                wavesByApp[w.application ?? "", default: []].append(other)
-            }
+        // Every wave of an Application with a contradicted one, in order (one pass: entries are unique objects).
+        let contradictedApps = Set(plan.waves.entries.filter { contradicted.contains("\($0.application ?? "")|\($0.object)") }
+            .map { $0.application ?? "" })
+        for w in plan.waves.entries where contradictedApps.contains(w.application ?? "") {
+            wavesByApp[w.application ?? "", default: []].append(w)
         }
         var findingsByApp: [String: [Finding]] = [:]
         for f in plan.findings { findingsByApp[f.application ?? "", default: []].append(f) }
