@@ -18,7 +18,8 @@ public struct Manifest: Sendable {
         let displayName: String
 
         init(value: Value, kind: String, name: String, explicitNamespace: String?, group: String, isClusterScoped: Bool,
-             location: SourceLocation, application: String?, defaultNamespace: String?) {
+             location: SourceLocation, application: String?, defaultNamespace: String?,
+             naming: (namespace: String, displayName: String)? = nil) {
             self.value = value
             self.kind = kind
             self.name = name
@@ -28,13 +29,16 @@ public struct Manifest: Sendable {
             self.location = location
             self.application = application
             self.defaultNamespace = defaultNamespace
-            (namespace, displayName) = Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped)
+            (namespace, displayName) = naming ?? Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped)
         }
 
         func with(location: SourceLocation? = nil, application: String?? = nil, defaultNamespace: String?? = nil) -> Storage {
-            Storage(value: value, kind: kind, name: name, explicitNamespace: explicitNamespace, group: group,
-                    isClusterScoped: isClusterScoped, location: location ?? self.location,
-                    application: application ?? self.application, defaultNamespace: defaultNamespace ?? self.defaultNamespace)
+            // The names stay when the default namespace cannot change them (an explicit namespace, or none at all).
+            let keepsNaming = defaultNamespace == nil || explicitNamespace != nil || isClusterScoped
+            return Storage(value: value, kind: kind, name: name, explicitNamespace: explicitNamespace, group: group,
+                           isClusterScoped: isClusterScoped, location: location ?? self.location,
+                           application: application ?? self.application, defaultNamespace: defaultNamespace ?? self.defaultNamespace,
+                           naming: keepsNaming ? (namespace, displayName) : nil)
         }
     }
 
