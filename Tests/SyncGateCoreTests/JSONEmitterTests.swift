@@ -32,6 +32,50 @@ struct JSONEmitterTests {
         j.endObject()
     }
 
+    /// `{"items": [...], "after": 1}` with the items written in one pass, or in runs rendered apart and spliced.
+    func items(_ j: inout JSONEmitter, count: Int, runs: [Range<Int>]?, pretty: Bool) {
+        func item(_ i: Int, _ e: inout JSONEmitter) {
+            e.beginObject()
+            e.field("n", i)
+            e.key("tags")
+            e.beginArray()
+            for t in 0..<(i % 3) { e.element(); e.string("t\(t)") }
+            e.endArray()
+            e.endObject()
+        }
+        j.beginObject()
+        j.key("items")
+        j.beginArray()
+        if let runs {
+            for r in runs {
+                var bytes: [UInt8] = []
+                var e = JSONEmitter(pretty: pretty, chunkSize: 64, insideArrayAtDepth: 2, afterItems: r.lowerBound > 0) {
+                    bytes.append(contentsOf: $0)
+                }
+                for i in r { e.element(); item(i, &e) }
+                e.flushRun()
+                bytes.withUnsafeBytes { j.splice($0) }
+            }
+        } else {
+            for i in 0..<count { j.element(); item(i, &j) }
+        }
+        j.endArray()
+        j.field("after", 1)
+        j.endObject()
+    }
+
+    @Test("runs of array elements rendered apart and spliced in order give the same bytes as one pass")
+    func splicedRuns() {
+        for pretty in [true, false] {
+            for runs in [[0..<1], [0..<3, 3..<4, 4..<10], [0..<5, 5..<10]] {
+                let count = runs.last!.upperBound
+                let whole = JSONEmitter.collecting(pretty: pretty) { items(&$0, count: count, runs: nil, pretty: pretty) }
+                let spliced = JSONEmitter.collecting(pretty: pretty) { items(&$0, count: count, runs: runs, pretty: pretty) }
+                #expect(spliced == whole, "pretty \(pretty), runs \(runs)")
+            }
+        }
+    }
+
     @Test("a tiny chunk size streams the same bytes as one large chunk")
     func chunkSizes() throws {
         for pretty in [true, false] {

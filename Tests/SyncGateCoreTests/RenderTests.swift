@@ -20,6 +20,28 @@ struct RenderTests {
         try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    @Test("a plan large enough to render its arrays in runs on both cores lists every node and edge once, in order")
+    func largeJSONInRuns() throws {
+        // 3,000 Services with their Deployments: over 9,000 nodes (images, workloads, services), past the run size.
+        var docs: [String] = []
+        for i in 0..<3000 {
+            docs.append("apiVersion: v1\nkind: Service\nmetadata: {name: s\(i), namespace: big}\nspec: {selector: {app: s\(i)}}")
+            docs.append("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: s\(i), namespace: big}\nspec:\n  selector: {matchLabels: {app: s\(i)}}\n  template:\n    metadata: {labels: {app: s\(i)}}\n    spec: {containers: [{name: c, image: \"r.example.com/s\(i):1\"}]}")
+        }
+        let repo = try TempRepo(["all.yaml": docs.joined(separator: "\n---\n")])
+        defer { repo.remove() }
+        let p = try repo.plan(parallelism: 2)
+        #expect(p.graph.nodes.count > 8192)
+        let root = try json(JSONRenderer().render(p))
+        let nodes = try #require(root["nodes"] as? [[String: Any]])
+        #expect(nodes.compactMap { $0["id"] as? String } == p.graph.sortedNodes.map(\.id))
+        let edges = try #require(root["edges"] as? [[String: Any]])
+        #expect(edges.compactMap { $0["from"] as? String } == p.graph.sortedEdges.map(\.from))
+        #expect(edges.compactMap { $0["to"] as? String } == p.graph.sortedEdges.map(\.to))
+        let compact = try json(JSONRenderer(pretty: false).render(p))
+        #expect((compact["nodes"] as? [[String: Any]])?.count == nodes.count)
+    }
+
     @Test("JSON has every field the README documents")
     func jsonFields() throws {
         let p = try plan()

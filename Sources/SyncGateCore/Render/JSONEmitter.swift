@@ -26,7 +26,26 @@ struct JSONEmitter: ~Copyable {
         needsComma.reserveCapacity(16)
     }
 
+    /// An emitter for a run of elements of an array nested `depth` levels deep (an array that is a member of the
+    /// document's top-level object is at depth 2), after `afterItems` earlier elements were written elsewhere: for
+    /// rendering parts of one document apart and splicing them in order.
+    init(pretty: Bool, chunkSize: Int = 1 << 20, insideArrayAtDepth depth: Int, afterItems: Bool, sink: @escaping Sink) {
+        self.init(pretty: pretty, chunkSize: chunkSize, sink: sink)
+        indent = depth
+        needsComma = Array(repeating: true, count: max(0, depth - 1)) + [afterItems]
+    }
+
     deinit { buffer.deallocate() }
+
+    /// Hands every byte so far to the sink, without ending the document (a run rendered apart).
+    mutating func flushRun() { flush() }
+
+    /// Writes a run of elements of the current array rendered apart (see `init(insideArrayAtDepth:)`).
+    mutating func splice(_ run: UnsafeRawBufferPointer) {
+        guard let base = run.baseAddress, run.count > 0 else { return }
+        bytes(base.assumingMemoryBound(to: UInt8.self), run.count)
+        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = true }
+    }
 
     /// Ends the document with a newline and hands every remaining byte to the sink.
     mutating func finish() {

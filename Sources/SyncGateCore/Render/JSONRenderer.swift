@@ -59,8 +59,7 @@ public struct JSONRenderer: PlanRenderer {
         j.endArray()
         j.key("nodes")
         j.beginArray()
-        for n in plan.graph.sortedNodes {
-            j.element()
+        elements(plan.graph.sortedNodes, into: &j) { n, j in
             j.beginObject()
             j.field("id", n.id)
             j.field("kind", n.kind.rawValue)
@@ -74,8 +73,7 @@ public struct JSONRenderer: PlanRenderer {
         j.endArray()
         j.key("edges")
         j.beginArray()
-        for e in plan.graph.sortedEdges {
-            j.element()
+        elements(plan.graph.sortedEdges, into: &j) { e, j in
             j.beginObject()
             j.field("from", e.from)
             j.field("to", e.to)
@@ -88,8 +86,7 @@ public struct JSONRenderer: PlanRenderer {
         j.endArray()
         j.key("chains")
         j.beginArray()
-        for c in plan.chains {
-            j.element()
+        elements(plan.chains, into: &j) { c, j in
             j.beginObject()
             j.field("host", c.host)
             j.key("nodes")
@@ -105,8 +102,7 @@ public struct JSONRenderer: PlanRenderer {
         j.endArray()
         j.key("waves")
         j.beginArray()
-        for w in plan.waves.entries {
-            j.element()
+        elements(plan.waves.entries, into: &j) { w, j in
             j.beginObject()
             j.field("object", w.object)
             j.field("application", w.application)
@@ -133,8 +129,7 @@ public struct JSONRenderer: PlanRenderer {
         j.endArray()
         j.key("findings")
         j.beginArray()
-        for f in plan.findings {
-            j.element()
+        elements(plan.findings, into: &j) { f, j in
             j.beginObject()
             j.field("id", f.id)
             j.field("severity", f.severity.rawValue)
@@ -164,5 +159,38 @@ public struct JSONRenderer: PlanRenderer {
         j.field("exitCode", Int(plan.exitCode))
         j.endObject()
         j.endObject()
+    }
+
+    /// The elements of one array of the top-level object. A long array is rendered in runs on both cores, a few
+    /// runs at a time (memory stays bounded), and the runs are spliced in order: the same bytes as one pass.
+    private func elements<T: Sendable>(_ items: [T], into j: inout JSONEmitter,
+                                       _ one: @escaping @Sendable (T, inout JSONEmitter) -> Void) {
+        let run = 4096
+        guard items.count > 2 * run else {
+            for item in items {
+                j.element()
+                one(item, &j)
+            }
+            return
+        }
+        let pretty = self.pretty
+        var start = 0
+        while start < items.count {
+            let ranges = stride(from: start, to: min(items.count, start + 4 * run), by: run).map { $0..<min(items.count, $0 + run) }
+            let runs = [[UInt8]].concurrentMap(ranges.count, parallel: true) { r in
+                var bytes: [UInt8] = []
+                var e = JSONEmitter(pretty: pretty, insideArrayAtDepth: 2, afterItems: ranges[r].lowerBound > 0) {
+                    bytes.append(contentsOf: $0)
+                }
+                for i in ranges[r] {
+                    e.element()
+                    one(items[i], &e)
+                }
+                e.flushRun()
+                return bytes
+            }
+            for r in runs { r.withUnsafeBytes { j.splice($0) } }
+            start = ranges.last!.upperBound
+        }
     }
 }
