@@ -197,11 +197,11 @@ struct TreeBuilder {
             guard let frame = stack.popLast() else { break }
             let value: Value
             let items = Array(values[frame.valueBase...])
-            values.removeSubrange(frame.valueBase...)
+            values.removeLast(values.count - frame.valueBase)
             if frame.isMapping {
                 var object = Object(keys: Array(keys[frame.keyBase...]), values: items)
-                keys.removeSubrange(frame.keyBase...)
-                keyLines.removeSubrange(frame.keyBase...)
+                keys.removeLast(keys.count - frame.keyBase)
+                keyLines.removeLast(keyLines.count - frame.keyBase)
                 for source in frame.mergeSources {
                     for (k, v) in source.pairs where object.position(of: k) == nil { object.append(k, v) }
                 }
