@@ -57,9 +57,6 @@ public struct WavePlan: Sendable {
     public var cycles: [[PlannedObjectKey]]
     /// Recommended wave of each Application inside its parent (app-of-apps), from the cross-Application order.
     public var applicationWaves: [String: Int]
-    /// Position of each object's entry in `entries`.
-    public var entryIndex: [PlannedObjectKey: Int] = [:]
-
     /// The entries of an object edge's ends.
     public func entries(of edge: ObjectEdge) -> (from: WaveEntry, to: WaveEntry)? {
         guard entries.indices.contains(edge.fromEntry), entries.indices.contains(edge.toEntry) else { return nil }
@@ -69,9 +66,15 @@ public struct WavePlan: Sendable {
     /// No waves (the input of rules that do not read them).
     public static let empty = WavePlan(entries: [], applicationOrder: [], objectEdges: [], cycles: [], applicationWaves: [:])
 
+    /// The entry of one object (entries are sorted by Application and object: a binary search).
     public func entry(_ key: PlannedObjectKey) -> WaveEntry? {
-        if let i = entryIndex[key] { return entries[i] }
-        return entries.first { $0.application == key.application && $0.object == key.object }
+        var low = 0, high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if PlannedObjectKey(application: entries[mid].application, object: entries[mid].object) < key { low = mid + 1 } else { high = mid }
+        }
+        guard low < entries.count, entries[low].application == key.application, entries[low].object == key.object else { return nil }
+        return entries[low]
     }
 }
 

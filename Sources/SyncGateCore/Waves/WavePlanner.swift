@@ -75,12 +75,9 @@ public struct WavePlanner: Sendable {
 
         // One entry per object, at the same position.
         var entries: [WaveEntry] = []
-        var entryIndex: [PlannedObjectKey: Int] = [:]
         entries.reserveCapacity(objects.count)
-        entryIndex.reserveCapacity(objects.count)
         for (i, o) in objects.enumerated() {
             let m = manifests[firstManifest[sortedPositions[i]]]
-            entryIndex[o] = i
             entries.append(WaveEntry(object: o.object, application: o.application, location: m.location,
                                      recommended: level[i], declared: m.declaredWave, phase: m.syncPhase,
                                      kind: m.kind, name: m.name))
@@ -109,7 +106,7 @@ public struct WavePlanner: Sendable {
         var applicationWaves: [String: Int] = [:]
         for (i, a) in appIDs.enumerated() { applicationWaves[a] = appLevels[i] }
         return WavePlan(entries: entries, applicationOrder: order, objectEdges: objectEdges, cycles: cycles,
-                        applicationWaves: applicationWaves, entryIndex: entryIndex)
+                        applicationWaves: applicationWaves)
     }
 
     /// Longest-path levels (Kahn) over `0..<count`. Members of cycles get a level after their processed
