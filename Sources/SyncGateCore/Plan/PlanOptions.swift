@@ -8,10 +8,12 @@ public struct PlanOptions: Sendable {
     public var policyFile: String?
     /// Renders kustomizations and Helm charts (and reads the git remote).
     public var renderer: any SourceRenderer
-    /// Decode files on this many threads (1 = sequential). Output is identical either way.
+    /// Above 1, decoding, the graph's two halves and the analysis (waves, chains, rules) share the cores; 1 runs
+    /// them on the calling thread. Large graphs, inventories and JSON arrays use the cores by size alone.
+    /// Output is identical either way.
     public var parallelism: Int
     /// Called with the name of each phase as it finishes (`scan`, `decode`, `discover`, `inventory`, `graph`,
-    /// `waves`, `rules`, `chains`, `sort`): the caller timestamps them (the core has no clock).
+    /// `rules` (waves, chains and rules), `sort`): the caller timestamps them (the core has no clock).
     public var onPhase: (@Sendable (String) -> Void)?
 
     public init(repoURL: String? = nil, policyFile: String? = nil, renderer: any SourceRenderer = ProcessSourceRenderer(),
