@@ -69,16 +69,13 @@ public struct DependencyGraph: Sendable {
         let ids = Array(nodes.keys).sortedOnTwoCores()
         nodeOrder = ids
         // Nodes in id order beside the id -> position table (both only read `nodes` and `ids`).
-        enum Part { case nodes([Node]), positions([String: Int]) }
         let table = nodes
-        let parts = [Part].concurrentMap(2, parallel: large) { i in
-            if i == 0 { return .nodes(ids.map { table[$0]! }) }
+        let (ordered, position) = concurrently(parallel: large, { ids.map { table[$0]! } }, {
             var position: [String: Int] = [:]
             position.reserveCapacity(ids.count)
             for (p, id) in ids.enumerated() { position[id] = p }
-            return .positions(position)
-        }
-        guard case .nodes(let ordered) = parts[0], case .positions(let position) = parts[1] else { fatalError("parts out of order") }
+            return position
+        })
         orderedNodes = ordered
         positions = position
         // Sort edges by the positions of their ends among the sorted ids, then kind: the same order as comparing

@@ -17,6 +17,16 @@ extension Array {
     }
 }
 
+/// `(a(), b())`, the two on two cores when `parallel`.
+func concurrently<A, B>(parallel: Bool, _ a: @escaping @Sendable () -> A, _ b: @escaping @Sendable () -> B) -> (A, B) {
+    guard parallel else { return (a(), b()) }
+    let both = [Either<A, B>].concurrentMap(2, parallel: true) { $0 == 0 ? .a(a()) : .b(b()) }
+    guard case .a(let x) = both[0], case .b(let y) = both[1] else { fatalError("concurrentMap keeps index order") }
+    return (x, y)
+}
+
+private enum Either<A, B> { case a(A), b(B) }
+
 extension Array where Element: Comparable & Sendable {
     /// `sorted()`, with the two halves sorted on two threads and then merged (large node lists).
     func sortedOnTwoCores() -> [Element] {

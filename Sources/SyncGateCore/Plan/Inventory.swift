@@ -73,12 +73,8 @@ public struct Inventory: Sendable {
         for (i, g) in referenceGrants.enumerated() { grantsByNamespace[g.namespace, default: []].append(i) }
         for (i, w) in workloads.enumerated() { workloadsByNamespace[w.namespace, default: []].append(i) }
         let (gatewayList, workloadList) = (gateways, workloads)
-        enum Part { case listeners([[Listener]]), labels([[String: String]]) }
-        let parts = [Part].concurrentMap(2, parallel: gatewayList.count + workloadList.count > 2_000) { i in
-            i == 0 ? .listeners(gatewayList.map(\.listeners)) : .labels(workloadList.map(\.podLabels))
-        }
-        if case .listeners(let l) = parts[0] { listenersByGateway = l }
-        if case .labels(let l) = parts[1] { podLabels = l }
+        (listenersByGateway, podLabels) = concurrently(parallel: gatewayList.count + workloadList.count > 2_000,
+                                                       { gatewayList.map(\.listeners) }, { workloadList.map(\.podLabels) })
         selections = services.map { svc in
             guard svc.expectsWorkload else { return [] }
             let selector = svc.selector
