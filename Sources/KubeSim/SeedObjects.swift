@@ -10,18 +10,25 @@ public enum SeedObjects {
 
         """
 
-    /// The GatewayClass and the Gateway `traefik/traefik-gateway` with only its `http` listener.
-    public static let traefikGatewayWithHTTPListener = traefikGatewayClass + """
-        ---
+    /// The plain HTTP listener where HTTP-01 solver routes attach, as an item of `spec.listeners`.
+    public static let httpListener = "  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}\n"
+
+    /// The shared Gateway `traefik/traefik-gateway` (class `traefik`) with `listeners`: items of `spec.listeners`,
+    /// each line indented by at least two spaces. More top-level fields (`status:`) may follow.
+    public static func traefikGateway(listeners: String) -> String {
+        """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
         metadata: {name: traefik-gateway, namespace: traefik}
         spec:
           gatewayClassName: traefik
           listeners:
-          - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
 
-        """
+        """ + listeners + (listeners.isEmpty || listeners.hasSuffix("\n") ? "" : "\n")
+    }
+
+    /// The GatewayClass and the Gateway `traefik/traefik-gateway` with only its `http` listener.
+    public static let traefikGatewayWithHTTPListener = traefikGatewayClass + "---\n" + traefikGateway(listeners: httpListener)
 
     public static let letsencryptProdHTTP01 = """
         apiVersion: cert-manager.io/v1

@@ -16,22 +16,14 @@ struct GatewayControllerTests {
     }
 
     static func gateway(extraListeners: String = "") -> String {
-        """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: traefik}
-        spec: {controllerName: traefik.io/gateway-controller}
+        SeedObjects.traefikGatewayClass + """
         ---
         apiVersion: v1
         kind: Namespace
         metadata: {name: traefik}
         ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: traefik-gateway, namespace: traefik}
-        spec:
-          gatewayClassName: traefik
-          listeners:
+
+        """ + SeedObjects.traefikGateway(listeners: """
           - {name: web, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
           - name: catalog-https
             protocol: HTTPS
@@ -46,7 +38,7 @@ struct GatewayControllerTests {
             allowedRoutes: {namespaces: {from: All}}
             tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: orders-tls}]}
         \(extraListeners)
-        """
+        """)
     }
 
     static let payListener = """

@@ -6,15 +6,7 @@ import SyncGateX509
 @testable import SyncGateKube
 
 @Suite struct PlaceholderIntegrationTests {
-    static let gateway = SeedObjects.traefikGatewayClass + """
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: traefik-gateway, namespace: traefik}
-        spec:
-          gatewayClassName: traefik
-          listeners:
-          - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
+    static let gateway = SeedObjects.traefikGatewayClass + "---\n" + SeedObjects.traefikGateway(listeners: SeedObjects.httpListener + """
           - name: https-shop
             port: 443
             protocol: HTTPS
@@ -30,6 +22,7 @@ import SyncGateX509
             protocol: HTTPS
             hostname: www.pay.example.com
             tls: {certificateRefs: [{name: pay-tls, namespace: pay-prod}]}
+        """) + """
         ---
         apiVersion: gateway.networking.k8s.io/v1beta1
         kind: ReferenceGrant

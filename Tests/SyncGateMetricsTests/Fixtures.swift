@@ -1,4 +1,5 @@
 import Foundation
+import KubeSim
 import SyncGateCore
 import SyncGateMetrics
 import SyncGateX509
@@ -137,14 +138,11 @@ struct Fixture {
         data:
           tls.crt: \(Data(placeholderPEM.utf8).base64EncodedString())
         ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: traefik-gateway, namespace: traefik}
-        spec:
-          gatewayClassName: traefik
-          listeners:
+
+        """ + SeedObjects.traefikGateway(listeners: """
             - {name: websecure-catalog, port: 443, protocol: HTTPS, hostname: catalog.example.com}
             - {name: websecure-rbac, port: 443, protocol: HTTPS, hostname: rbac.example.com}
+        """) + """
         status:
           conditions:
             - {type: Programmed, status: "False", reason: InvalidCertificateRef}

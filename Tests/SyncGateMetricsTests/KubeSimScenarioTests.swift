@@ -66,14 +66,7 @@ import Testing
     metadata: {name: traefik}
     ---
 
-    """ + SeedObjects.traefikGatewayClass + """
-    ---
-    apiVersion: gateway.networking.k8s.io/v1
-    kind: Gateway
-    metadata: {name: traefik-gateway, namespace: traefik}
-    spec:
-      gatewayClassName: traefik
-      listeners:
+    """ + SeedObjects.traefikGatewayClass + "---\n" + SeedObjects.traefikGateway(listeners: """
         - name: websecure-pay
           port: 8443
           protocol: HTTPS
@@ -82,6 +75,7 @@ import Testing
             mode: Terminate
             certificateRefs: [{kind: Secret, name: pay-tls, namespace: acme-pay-production}]
           allowedRoutes: {namespaces: {from: All}}
+    """) + """
     ---
     apiVersion: argoproj.io/v1alpha1
     kind: Application
