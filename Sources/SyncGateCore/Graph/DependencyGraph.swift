@@ -117,7 +117,8 @@ public struct DependencyGraph: Sendable {
         return g
     }
 
-    /// The position of node `id` in the id-sorted node list of the finished graph.
+    /// The position of node `id` in the id-sorted node list of the finished graph. Ask a finished graph (the
+    /// builder's, or `finished()`): an unfinished one is sorted again on every call.
     public func position(of id: String) -> Int? {
         isFinished && nodeOrder.count == nodes.count ? positions[id] : finished().positions[id]
     }
