@@ -45,7 +45,8 @@ struct PlanCommand: ParsableCommand {
         if ProcessInfo.processInfo.environment["SYNCGATE_PROFILE"] != nil {
             let start = Date()
             options.onPhase = { phase in
-                FileHandle.standardError.write(Data(String(format: "syncgate: %-9@ %.3f s\n", phase, Date().timeIntervalSince(start)).utf8))
+                FileHandle.standardError.write(Data(String(format: "syncgate: %-9@ %.3f s  cpu %.3f s\n", phase, Date().timeIntervalSince(start),
+                                                           ProcessorTime.used()).utf8))
             }
         }
         let plan: Plan
