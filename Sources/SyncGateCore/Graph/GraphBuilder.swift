@@ -30,23 +30,33 @@ public struct GraphBuilder: Sendable {
         }
 
         // Backends: images -> workloads -> services.
+        var workloadIDs: [String] = [], workloadNumbers: [Int] = []
+        workloadIDs.reserveCapacity(inv.workloads.count)
+        workloadNumbers.reserveCapacity(inv.workloads.count)
         for w in inv.workloads {
             let m = w.manifest
-            g.add(Node(id: w.nodeID, kind: .workload, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
+            let wid = w.nodeID
+            let wn = g.add(Node(id: wid, kind: .workload, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
+            workloadIDs.append(wid)
+            workloadNumbers.append(wn)
             for c in w.containers {
                 let id = NodeID.image(c.image)
-                g.add(Node(id: id, kind: .image, application: nil, location: c.location, object: nil, declared: true))
-                g.connect(Edge(from: id, to: w.nodeID, kind: .runsImage,
-                               reason: "\(w.kind) \(w.namespace)/\(w.name) container \(c.name) runs \(c.image)", location: c.location))
+                let n = g.add(Node(id: id, kind: .image, application: nil, location: c.location, object: nil, declared: true))
+                g.connect(Edge(from: id, to: wid, kind: .runsImage,
+                               reason: "\(w.kind) \(w.namespace)/\(w.name) container \(c.name) runs \(c.image)", location: c.location),
+                          from: n, to: wn)
             }
         }
         for s in inv.services {
             let m = s.manifest
-            g.add(Node(id: s.nodeID, kind: .service, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
-            for w in inv.workloads(selectedBy: s) {
-                g.connect(Edge(from: w.nodeID, to: s.nodeID, kind: .selects,
+            let sid = s.nodeID
+            let sn = g.add(Node(id: sid, kind: .service, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
+            for wi in inv.workloadPositions(selectedBy: s) {
+                let w = inv.workloads[wi]
+                g.connect(Edge(from: workloadIDs[wi], to: sid, kind: .selects,
                                reason: "Service \(s.namespace)/\(s.name) selects the pods of \(w.kind) \(w.name)",
-                               location: m.location(of: m.value[path: "spec", "selector"])))
+                               location: m.location(of: m.value[path: "spec", "selector"])),
+                          from: workloadNumbers[wi], to: sn)
             }
         }
 
@@ -58,41 +68,49 @@ public struct GraphBuilder: Sendable {
         }
 
         // Gateways, listeners and the Secrets they terminate TLS with.
+        var listenerNumbers: [[Int]] = []
+        listenerNumbers.reserveCapacity(inv.gateways.count)
         for (gi, gw) in inv.gateways.enumerated() {
             let m = gw.manifest
-            g.add(Node(id: gw.nodeID, kind: .gateway, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
+            let gid = gw.nodeID
+            let gn = g.add(Node(id: gid, kind: .gateway, application: m.application, location: m.location, object: m.displayName, declared: true, manifestPosition: m.position))
+            var numbers: [Int] = []
             for l in inv.listenersByGateway[gi] {
-                g.add(Node(id: l.nodeID, kind: .listener, application: m.application, location: l.location, object: m.displayName, declared: true, manifestPosition: m.position))
-                g.connect(Edge(from: gw.nodeID, to: l.nodeID, kind: .listenerOf,
-                               reason: "listener \(l.name) of Gateway \(gw.namespace)/\(gw.name)", location: l.location))
+                let ln = g.add(Node(id: l.nodeID, kind: .listener, application: m.application, location: l.location, object: m.displayName, declared: true, manifestPosition: m.position))
+                numbers.append(ln)
+                g.connect(Edge(from: gid, to: l.nodeID, kind: .listenerOf,
+                               reason: "listener \(l.name) of Gateway \(gw.namespace)/\(gw.name)", location: l.location),
+                          from: gn, to: ln)
                 for ref in l.certificateRefs where ref.kind == "Secret" {
                     let sid = NodeID.secret(namespace: ref.namespace, name: ref.name)
-                    addReferencedSecret(&g, id: sid, key: ref.key, inv: inv, location: m.location(of: ref.value))
+                    let sn = addReferencedSecret(&g, id: sid, key: ref.key, inv: inv, location: m.location(of: ref.value))
                     g.connect(Edge(from: sid, to: l.nodeID, kind: .terminatesWith,
                                    reason: "listener \(l.name) (\(l.hostname ?? "any host")) terminates TLS with Secret \(ref.key)",
-                                   location: m.location(of: ref.value)))
+                                   location: m.location(of: ref.value)),
+                              from: sn, to: ln)
                 }
             }
+            listenerNumbers.append(numbers)
         }
 
         // Routes: backend Services -> listeners they attach to.
         for r in inv.routes {
             let m = r.manifest
-            let listeners = attachedListeners(r, inv: inv)
+            let listeners = attachedListenerPositions(r, inv: inv)
             let hosts = r.hostnames.joined(separator: ", ").ifEmpty("all hosts")
             for b in r.backendRefs where b.isService {
                 let sid = NodeID.service(namespace: b.namespace, name: b.name)
-                if g.node(sid) == nil {
-                    g.add(Node(id: sid, kind: .service, application: m.application, location: b.location, object: nil, declared: false))
-                }
-                for l in listeners {
+                let sn = g.number(of: sid)
+                    ?? g.add(Node(id: sid, kind: .service, application: m.application, location: b.location, object: nil, declared: false))
+                for (gi, li) in listeners {
+                    let l = inv.listenersByGateway[gi][li]
                     g.connect(Edge(from: sid, to: l.nodeID, kind: .routesTo,
                                    reason: "\(m.kind) \(r.namespace)/\(r.name) routes \(hosts) to Service \(b.key) through listener \(l.name)",
-                                   location: b.location))
+                                   location: b.location),
+                              from: sn, to: listenerNumbers[gi][li])
                 }
             }
         }
-
     }
 
     func addCertificatesAndHosts(_ g: inout DependencyGraph, _ inv: Inventory) {
@@ -105,27 +123,30 @@ public struct GraphBuilder: Sendable {
         }
         for c in inv.certificates {
             let cid = NodeID.certificate(namespace: c.namespace, name: c.name)
-            g.add(Node(id: cid, kind: .certificate, application: c.application, location: c.location,
-                       object: c.manifest.displayName, declared: true, manifestPosition: c.manifest.position))
+            let cn = g.add(Node(id: cid, kind: .certificate, application: c.application, location: c.location,
+                                object: c.manifest.displayName, declared: true, manifestPosition: c.manifest.position))
             let issuerID = c.issuerRef.nodeID
             let issuer = inv.issuer(for: c.issuerRef)
+            let issuerNumber: Int
             if let issuer {
-                g.add(Node(id: issuerID, kind: .issuer, application: issuer.manifest.application, location: issuer.manifest.location,
-                           object: issuer.manifest.displayName, declared: true, manifestPosition: issuer.manifest.position))
+                issuerNumber = g.add(Node(id: issuerID, kind: .issuer, application: issuer.manifest.application, location: issuer.manifest.location,
+                                          object: issuer.manifest.displayName, declared: true, manifestPosition: issuer.manifest.position))
             } else {
-                g.add(Node(id: issuerID, kind: .issuer, application: nil, location: c.location, object: nil, declared: false))
+                issuerNumber = g.add(Node(id: issuerID, kind: .issuer, application: nil, location: c.location, object: nil, declared: false))
             }
             g.connect(Edge(from: issuerID, to: cid, kind: .issuedBy,
                            reason: "\(c.displayName) is issued by \(c.issuerRef.kind) \(c.issuerRef.name)",
-                           location: c.manifest.location(of: c.manifest.value[path: "spec", "issuerRef"])))
+                           location: c.manifest.location(of: c.manifest.value[path: "spec", "issuerRef"])),
+                      from: issuerNumber, to: cn)
             if !c.secretName.isEmpty {
                 let sid = NodeID.secret(namespace: c.namespace, name: c.secretName)
-                addReferencedSecret(&g, id: sid, key: c.secretKey, inv: inv, location: c.location)
+                let sn = addReferencedSecret(&g, id: sid, key: c.secretKey, inv: inv, location: c.location)
                 g.recordWriter(secret: sid, certificate: cid)
                 if c.issuesTemporaryCertificate {
                     g.connect(Edge(from: cid, to: sid, kind: .createsTemporary,
                                    reason: "\(c.displayName) has issue-temporary-certificate: cert-manager writes a temporary certificate into \(c.secretKey) at once",
-                                   location: c.location))
+                                   location: c.location),
+                              from: cn, to: sn)
                 }
                 if !c.issuesTemporaryCertificate {
                     for l in listenersBySecret[c.secretKey] ?? [] {
@@ -138,9 +159,11 @@ public struct GraphBuilder: Sendable {
             // HTTP-01: DNS first, and the listeners the solver route attaches to.
             for name in c.dnsNames {
                 guard let issuer, let solver = issuer.solver(for: name), solver.isHTTP01 else { continue }
-                g.add(Node(id: NodeID.dns(name), kind: .dns, application: nil, location: c.location, object: nil, declared: true))
-                g.connect(Edge(from: NodeID.dns(name), to: cid, kind: .validates,
-                               reason: "HTTP-01 validation of \(name) needs \(name) to resolve to the ingress", location: c.location))
+                let dns = NodeID.dns(name)
+                let dn = g.add(Node(id: dns, kind: .dns, application: nil, location: c.location, object: nil, declared: true))
+                g.connect(Edge(from: dns, to: cid, kind: .validates,
+                               reason: "HTTP-01 validation of \(name) needs \(name) to resolve to the ingress", location: c.location),
+                          from: dn, to: cn)
                 for parent in solver.gatewayParentRefs {
                     let key = ObjectKey(parent.value["namespace"]?.scalarText ?? c.namespace, parent.name)
                     for l in inv.listeners(ofGateway: key) where l.protocol == "HTTP" && l.accepts(name) {
@@ -193,43 +216,49 @@ public struct GraphBuilder: Sendable {
 
     func addDNS(_ g: inout DependencyGraph, _ host: String, _ location: SourceLocation) {
         let id = NodeID.dns(host)
-        if g.nodes[id] != nil { return }
-        g.add(Node(id: NodeID.dns(host), kind: .dns, application: nil, location: location, object: nil, declared: true))
+        if g.number(of: id) != nil { return }
+        g.add(Node(id: id, kind: .dns, application: nil, location: location, object: nil, declared: true))
     }
 
-    func addReferencedSecret(_ g: inout DependencyGraph, id: String, key: ObjectKey, inv: Inventory, location: SourceLocation) {
-        if g.node(id) != nil { return }
+    /// Adds the Secret `id` unless the graph has it, and returns its number.
+    @discardableResult
+    func addReferencedSecret(_ g: inout DependencyGraph, id: String, key: ObjectKey, inv: Inventory, location: SourceLocation) -> Int {
+        if let known = g.number(of: id) { return known }
         if let s = inv.secret(key) {
-            g.add(Node(id: id, kind: .secret, application: s.manifest.application, location: s.manifest.location,
-                       object: s.manifest.displayName, declared: true, manifestPosition: s.manifest.position))
-            return
+            return g.add(Node(id: id, kind: .secret, application: s.manifest.application, location: s.manifest.location,
+                              object: s.manifest.displayName, declared: true, manifestPosition: s.manifest.position))
         }
         // A Certificate with issue-temporary-certificate creates it at once: that Certificate is its object.
-        let writers = inv.certificates(writing: key)
-        if let temporary = writers.first(where: \.issuesTemporaryCertificate) {
-            g.add(Node(id: id, kind: .secret, application: temporary.application, location: temporary.location,
-                       object: temporary.manifest.displayName, declared: true, manifestPosition: temporary.manifest.position))
-            return
+        let writers = inv.certificatePositions(writing: key)
+        if let temporary = writers.first(where: { inv.certificates[$0].issuesTemporaryCertificate }).map({ inv.certificates[$0] }) {
+            return g.add(Node(id: id, kind: .secret, application: temporary.application, location: temporary.location,
+                              object: temporary.manifest.displayName, declared: true, manifestPosition: temporary.manifest.position))
         }
         // Only referenced, or written by a Certificate after issuance: owned by the Certificate's Application.
-        let writer = writers.first
-        g.add(Node(id: id, kind: .secret, application: writer?.application, location: writer?.location ?? location,
-                   object: nil, declared: false))
+        let writer = writers.first.map { inv.certificates[$0] }
+        return g.add(Node(id: id, kind: .secret, application: writer?.application, location: writer?.location ?? location,
+                          object: nil, declared: false))
     }
 
     /// The listeners an HTTPRoute attaches to: its `sectionName`, or every listener of the Gateway that accepts
     /// one of its hostnames.
     public func attachedListeners(_ r: HTTPRoute, inv: Inventory) -> [Listener] {
-        var out: [Listener] = []
+        attachedListenerPositions(r, inv: inv).map { inv.listenersByGateway[$0.gateway][$0.listener] }
+    }
+
+    /// `attachedListeners` as positions in `inv.listenersByGateway`.
+    func attachedListenerPositions(_ r: HTTPRoute, inv: Inventory) -> [(gateway: Int, listener: Int)] {
+        var out: [(gateway: Int, listener: Int)] = []
         let hostnames = r.hostnames
         for p in r.parentRefs where p.kind == "Gateway" {
-            for l in inv.listeners(ofGateway: p.gatewayKey) {
+            guard let gi = inv.gatewayIndex[p.gatewayKey], gi < inv.listenersByGateway.count else { continue }
+            for (li, l) in inv.listenersByGateway[gi].enumerated() {
                 if let section = p.sectionName {
-                    if l.name == section { out.append(l) }
+                    if l.name == section { out.append((gi, li)) }
                 } else if let port = p.port, l.port != port {
                     continue
                 } else if hostnames.isEmpty || hostnames.contains(where: { l.accepts($0) }) {
-                    out.append(l)
+                    out.append((gi, li))
                 }
             }
         }

@@ -29,18 +29,24 @@ private enum Either<A, B> { case a(A), b(B) }
 
 extension Array where Element: Comparable & Sendable {
     /// `sorted()`, with the two halves sorted on two threads and then merged (large node lists).
-    func sortedOnTwoCores() -> [Element] {
-        guard count >= 4096 else { return sorted() }
+    func sortedOnTwoCores() -> [Element] { sortedOnTwoCores(by: <) }
+}
+
+extension Array where Element: Sendable {
+    /// `sorted(by:)`, with the two halves sorted on two threads and then merged (large lists). Equal elements may
+    /// change order: give a total order where that matters.
+    func sortedOnTwoCores(by less: @escaping @Sendable (Element, Element) -> Bool) -> [Element] {
+        guard count >= 4096 else { return sorted(by: less) }
         let middle = count / 2
         let halves = [[Element]].concurrentMap(2, parallel: true) { [self] i in
-            (i == 0 ? self[..<middle] : self[middle...]).sorted()
+            (i == 0 ? self[..<middle] : self[middle...]).sorted(by: less)
         }
         let a = halves[0], b = halves[1]
         var out: [Element] = []
         out.reserveCapacity(count)
         var i = 0, j = 0
         while i < a.count && j < b.count {
-            if b[j] < a[i] { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
+            if less(b[j], a[i]) { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
         }
         out.append(contentsOf: a[i...])
         out.append(contentsOf: b[j...])

@@ -87,7 +87,9 @@ public struct Inventory: Sendable {
 
     public func service(_ key: ObjectKey) -> Service? { serviceIndex[key].map { services[$0] } }
     public func secret(_ key: ObjectKey) -> SecretSource? { secretIndex[key].map { secrets[$0] } }
-    public func certificates(writing key: ObjectKey) -> [Certificate] { (certificatesBySecret[key] ?? []).map { certificates[$0] } }
+    public func certificates(writing key: ObjectKey) -> [Certificate] { certificatePositions(writing: key).map { certificates[$0] } }
+    /// Positions in `certificates` of the Certificates that write the Secret `key`.
+    public func certificatePositions(writing key: ObjectKey) -> [Int] { certificatesBySecret[key] ?? [] }
     public func issuer(for ref: IssuerRef) -> Issuer? { issuerIndex[ref.nodeID].map { issuers[$0] } }
     public func gateway(_ key: ObjectKey) -> Gateway? { gatewayIndex[key].map { gateways[$0] } }
     /// The listeners of the Gateway `key` (empty when the repo does not define it).
@@ -96,9 +98,11 @@ public struct Inventory: Sendable {
         return i < listenersByGateway.count ? listenersByGateway[i] : gateways[i].listeners
     }
     public func grants(in namespace: String) -> [ReferenceGrant] { (grantsByNamespace[namespace] ?? []).map { referenceGrants[$0] } }
-    public func workloads(selectedBy service: Service) -> [Workload] {
-        if let i = serviceIndex[service.key], i < selections.count { return selections[i].map { workloads[$0] } }
-        return (workloadsByNamespace[service.namespace] ?? []).map { workloads[$0] }.filter { service.selects($0) }
+    public func workloads(selectedBy service: Service) -> [Workload] { workloadPositions(selectedBy: service).map { workloads[$0] } }
+    /// Positions in `workloads` of the workloads whose pods `service` selects.
+    public func workloadPositions(selectedBy service: Service) -> [Int] {
+        if let i = serviceIndex[service.key], i < selections.count { return selections[i] }
+        return (workloadsByNamespace[service.namespace] ?? []).filter { service.selects(workloads[$0]) }
     }
     public func application(_ id: String?) -> DiscoveredApplication? { id.flatMap { applicationIndex[$0] }.map { applications[$0] } }
 
