@@ -16,20 +16,15 @@ public enum HostChains {
         let (nodes, edges, ends) = graph.positional
         func position(_ id: String) -> Int? { graph.position(of: id) }
 
-        var hosts: Set<String> = []
+        var hosts: [String] = []
         // Listener and certificate positions with the Secrets they name, by host.
         var exactListeners: [String: [Int]] = [:]
         var wildcardListeners: [(pattern: String, listener: Int)] = []
-        var listenerSecrets: [Int: [Int]] = [:]
         for listeners in inv.listenersByGateway {
             for l in listeners {
-                guard let h = l.hostname.map(lowercased), !h.isEmpty, let lp = position(l.nodeID) else {
-                    if let h = l.hostname.map(lowercased), !h.isEmpty { hosts.insert(h) }
-                    continue
-                }
-                hosts.insert(h)
-                listenerSecrets[lp, default: []] += l.certificateRefs.filter { $0.kind == "Secret" }
-                    .compactMap { position(NodeID.secret(namespace: $0.namespace, name: $0.name)) }
+                guard let h = l.hostname.map(lowercased), !h.isEmpty else { continue }
+                hosts.append(h)
+                guard let lp = position(l.nodeID) else { continue }
                 if h.hasPrefix("*.") { wildcardListeners.append((h, lp)) } else { exactListeners[h, default: []].append(lp) }
             }
         }
@@ -37,7 +32,7 @@ public enum HostChains {
         for r in inv.routes {
             let services = r.backendRefs.filter(\.isService).compactMap { position(NodeID.service(namespace: $0.namespace, name: $0.name)) }
             for h in r.hostnames.map(lowercased) {
-                hosts.insert(h)
+                hosts.append(h)
                 servicesByHost[h, default: []].append(contentsOf: services)
             }
         }
@@ -46,12 +41,13 @@ public enum HostChains {
                 guard let h = host.map(lowercased), let sp = position(NodeID.service(namespace: b.namespace, name: b.name)) else { continue }
                 servicesByHost[h, default: []].append(sp)
             }
-            for h in i.ruleHosts { hosts.insert(lowercased(h)) }
-            for t in i.tls { for h in t.hosts { hosts.insert(lowercased(h)) } }
+            for h in i.ruleHosts { hosts.append(lowercased(h)) }
+            for t in i.tls { for h in t.hosts { hosts.append(lowercased(h)) } }
         }
         var certsByHost: [String: [Int]] = [:]
         var wildcardCerts: [(pattern: String, certificate: Int)] = []
         var certificateParts: [[Int]] = []
+        certificateParts.reserveCapacity(inv.certificates.count)
         for c in inv.certificates {
             var parts: [Int] = []
             if let cp = position(NodeID.certificate(namespace: c.namespace, name: c.name)) { parts.append(cp) }
@@ -59,33 +55,42 @@ public enum HostChains {
             let index = certificateParts.count
             certificateParts.append(parts)
             for n in c.dnsNames.map(lowercased) {
-                hosts.insert(n)
+                hosts.append(n)
                 if n.hasPrefix("*.") { wildcardCerts.append((n, index)) } else { certsByHost[n, default: []].append(index) }
             }
         }
-        // Only the predecessor relations a chain follows: route -> listener, selects, runs-image.
-        var routedTo: [Int: [Int]] = [:], selectedBy: [Int: [Int]] = [:], images: [Int: [Int]] = [:]
-        for (k, e) in edges.enumerated() {
-            let end = ends[k]
-            guard end.from < nodes.count, end.to < nodes.count else { continue }
-            switch e.kind {
-            case .routesTo: routedTo[end.to, default: []].append(end.from)
-            case .selects: selectedBy[end.to, default: []].append(end.from)
-            case .runsImage: images[end.to, default: []].append(end.from)
-            default: break
+        // Only the predecessor relations a chain follows, by node position: the Secrets a listener terminates TLS
+        // with, route -> listener, selects, runs-image.
+        var secretsOf = [[Int]](repeating: [], count: nodes.count)
+        var routedTo = [[Int]](repeating: [], count: nodes.count)
+        var selectedBy = [[Int]](repeating: [], count: nodes.count)
+        var images = [[Int]](repeating: [], count: nodes.count)
+        edges.withUnsafeBufferPointer { edges in
+            for (k, end) in ends.enumerated() where end.from < nodes.count && end.to < nodes.count {
+                switch edges[k].kind {
+                case .terminatesWith: secretsOf[end.to].append(end.from)
+                case .routesTo: routedTo[end.to].append(end.from)
+                case .selects: selectedBy[end.to].append(end.from)
+                case .runsImage: images[end.to].append(end.from)
+                default: break
+                }
             }
         }
+        let rank = nodes.map(\.kind.chainRank)
+        hosts.sort()
         var chains: [HostChain] = []
         chains.reserveCapacity(hosts.count)
         var members: [Int] = []
-        for host in hosts.sorted() {
+        var previousHost: String?
+        for host in hosts where host != previousHost {
+            previousHost = host
             members.removeAll(keepingCapacity: true)
             if let dns = position(NodeID.dns(host)) { members.append(dns) }
             var listeners = exactListeners[host] ?? []
             for w in wildcardListeners where HostMatch.matches(pattern: w.pattern, host: host) { listeners.append(w.listener) }
             for l in listeners {
                 members.append(l)
-                members.append(contentsOf: listenerSecrets[l] ?? [])
+                members.append(contentsOf: secretsOf[l])
             }
             for c in certsByHost[host] ?? [] { members.append(contentsOf: certificateParts[c]) }
             for w in wildcardCerts where HostMatch.matches(pattern: w.pattern, host: host) {
@@ -93,26 +98,23 @@ public enum HostChains {
             }
             // Backends, then what they run.
             var backends = servicesByHost[host] ?? []
-            for l in exactListeners[host] ?? [] { backends.append(contentsOf: routedTo[l] ?? []) }
+            for l in exactListeners[host] ?? [] { backends.append(contentsOf: routedTo[l]) }
             for s in backends {
                 members.append(s)
-                for w in selectedBy[s] ?? [] {
+                for w in selectedBy[s] {
                     members.append(w)
-                    members.append(contentsOf: images[w] ?? [])
+                    members.append(contentsOf: images[w])
                 }
             }
             // Chain order, then id order (positions follow ids).
-            members.sort { a, b in
-                let ra = nodes[a].kind.chainRank, rb = nodes[b].kind.chainRank
-                return ra != rb ? ra < rb : a < b
-            }
+            members.sort { a, b in rank[a] != rank[b] ? rank[a] < rank[b] : a < b }
             var ordered: [String] = []
-            var apps: Set<String> = []
+            var apps: [String] = []
             var previous = -1
             for p in members where p != previous {
                 previous = p
                 ordered.append(nodes[p].id)
-                if let app = nodes[p].application { apps.insert(app) }
+                if let app = nodes[p].application, !apps.contains(app) { apps.append(app) }
             }
             chains.append(HostChain(host: host, nodes: ordered, applications: apps.sorted()))
         }
