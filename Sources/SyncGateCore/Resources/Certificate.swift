@@ -1,26 +1,26 @@
 /// A cert-manager `Certificate` (cert-manager.io/v1), written in the repo or implied by a cert-manager annotation
 /// on an Ingress or Gateway (ingress-shim / gateway-shim).
-public struct Certificate: Sendable {
+public final class Certificate: Sendable {
     public enum Origin: Sendable, Hashable {
         case declared
         /// Implied by `cert-manager.io/(cluster-)issuer` on this Ingress or Gateway (`Kind namespace/name`).
         case implied(by: String)
     }
 
-    public var manifest: Manifest
-    public var origin: Origin
-    public var name: String
-    public var namespace: String
-    public var secretName: String
-    public var dnsNames: [String]
-    public var issuerRef: IssuerRef
-    public var durationText: String?
-    public var renewBeforeText: String?
+    public let manifest: Manifest
+    public let origin: Origin
+    public let name: String
+    public let namespace: String
+    public let secretName: String
+    public let dnsNames: [String]
+    public let issuerRef: IssuerRef
+    public let durationText: String?
+    public let renewBeforeText: String?
     /// `cert-manager.io/issue-temporary-certificate: "true"`: cert-manager fills the Secret at once with a
     /// temporary self-signed certificate, which serves as the placeholder.
-    public var issuesTemporaryCertificate: Bool
+    public let issuesTemporaryCertificate: Bool
     /// Where the names come from (for findings).
-    public var location: SourceLocation
+    public let location: SourceLocation
 
     public init(manifest: Manifest) {
         self.manifest = manifest
