@@ -22,13 +22,14 @@ public struct RuleInput: Sendable {
 /// A static check: a pure function from the gathered input to findings.
 public protocol StaticRule: Sendable {
     static var rule: Rule { get }
-    /// Whether the rule reads `input.waves` (the others can run while waves are planned).
-    static var readsWaves: Bool { get }
+    /// Whether the rule reads `input.graph` or `input.waves` (the others run while the graph is built, and are
+    /// given an empty graph and no waves).
+    static var readsGraph: Bool { get }
     static func evaluate(_ input: RuleInput) -> [Finding]
 }
 
 extension StaticRule {
-    public static var readsWaves: Bool { false }
+    public static var readsGraph: Bool { false }
 }
 
 public enum StaticRules {

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 extension Array {
     /// `(0..<count).map(body)`, one index per `concurrentPerform` iteration when `parallel` (libdispatch hands the
@@ -59,4 +60,32 @@ extension Array where Element: Sendable {
 private struct SharedWork<Element>: @unchecked Sendable {
     let body: @Sendable (Int) -> Element
     let slots: UnsafeMutableBufferPointer<Element?>
+}
+
+/// A computation on a thread of its own, started at once, while the caller goes on with other work (which may
+/// itself use both cores: the system shares them out). `value()` waits for the result. Without `parallel` it
+/// runs on the calling thread at once.
+final class Background<T>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(parallel: Bool, _ body: @escaping @Sendable () -> T) {
+        guard parallel else {
+            result = body()
+            done.signal()
+            return
+        }
+        let thread = Thread { [self] in
+            result = body()
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// The result, once the computation has finished (every call after the first returns at once).
+    func value() -> T {
+        done.wait()
+        defer { done.signal() }
+        return result!
+    }
 }

@@ -43,11 +43,27 @@ public struct Planner: Sendable {
 
         let inventory = Inventory(manifests: discovered.manifests, applications: discovered.applications)
         options.onPhase?("inventory")
-        let graph = GraphBuilder(parallel: options.parallelism > 1).build(inventory)
+        // The rules that read neither graph nor waves run on a thread of their own while the graph is built, so
+        // they fill the time the graph's serial steps leave a core idle.
+        let rules = StaticRules.all
+        let parallel = options.parallelism > 1
+        let inventoryOnly = rules.indices.filter { !rules[$0].readsGraph }
+        let withInventory = RuleInput(inventory: inventory, graph: DependencyGraph(), waves: .empty, policy: policy)
+        let early = Background(parallel: parallel) {
+            [[Finding]].concurrentMap(inventoryOnly.count, parallel: false) { rules[inventoryOnly[$0]].evaluate(withInventory) }
+        }
+        let graph = GraphBuilder(parallel: parallel).build(inventory)
         options.onPhase?("graph")
-        // Host chains need only the graph: build them beside waves and rules.
-        let (waves, ruleFindings, chains) = analyse(graph: graph, inventory: inventory, policy: policy)
-        findings.append(contentsOf: ruleFindings)
+        let (waves, chains) = concurrently(parallel: parallel, { WavePlanner().plan(graph: graph, inventory: inventory) },
+                                           { HostChains.build(graph: graph, inventory: inventory) })
+        let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
+        let rest = rules.indices.filter { rules[$0].readsGraph }
+        let restFindings = [[Finding]].concurrentMap(rest.count, parallel: parallel) { rules[rest[$0]].evaluate(input) }
+        // Findings in rule order.
+        var byRule = [[Finding]](repeating: [], count: rules.count)
+        for (k, r) in early.value().enumerated() { byRule[inventoryOnly[k]] = r }
+        for (k, r) in rest.enumerated() { byRule[r] = restFindings[k] }
+        findings.append(contentsOf: byRule.flatMap { $0 })
         options.onPhase?("rules")
 
         // Deterministic: sort, and drop exact duplicates (one file claimed by two Applications).
@@ -59,32 +75,6 @@ public struct Planner: Sendable {
         return Plan(repo: repo, repoURL: discovered.repoURL, policy: policy, applications: discovered.applications,
                     inventory: inventory, graph: graph, chains: chains, waves: waves, findings: unique,
                     fileCount: files.count, documentCount: documentCount)
-    }
-
-    /// Waves, host chains and the rules that do not read waves share the cores; then the rules that do.
-    /// Findings keep rule order.
-    func analyse(graph: DependencyGraph, inventory: Inventory, policy: Policy) -> (WavePlan, [Finding], [HostChain]) {
-        let parallel = options.parallelism > 1
-        let rules = StaticRules.all
-        let early = rules.indices.filter { !rules[$0].readsWaves }
-        let late = rules.indices.filter { rules[$0].readsWaves }
-        let withoutWaves = RuleInput(inventory: inventory, graph: graph, waves: .empty, policy: policy)
-        enum Part { case waves(WavePlan), chains([HostChain]), findings([Finding]) }
-        // Longest first: waves and chains, then the rules.
-        let parts = [Part].concurrentMap(2 + early.count, parallel: parallel) { i in
-            switch i {
-            case 0: return .waves(WavePlanner().plan(graph: graph, inventory: inventory))
-            case 1: return .chains(HostChains.build(graph: graph, inventory: inventory))
-            default: return .findings(rules[early[i - 2]].evaluate(withoutWaves))
-            }
-        }
-        guard case .waves(let waves) = parts[0], case .chains(let chains) = parts[1] else { fatalError("parts out of order") }
-        let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
-        let lateFindings = [[Finding]].concurrentMap(late.count, parallel: parallel) { rules[late[$0]].evaluate(input) }
-        var byRule = [[Finding]](repeating: [], count: rules.count)
-        for (k, r) in early.enumerated() { if case .findings(let f) = parts[2 + k] { byRule[r] = f } }
-        for (k, r) in late.enumerated() { byRule[r] = lateFindings[k] }
-        return (waves, byRule.flatMap { $0 }, chains)
     }
 
     func loadPolicy(repo: String) throws -> Policy {

@@ -2,7 +2,7 @@
 /// objects), but the parent Application (app-of-apps) declares B's sync-wave before or with A's.
 public enum ApplicationOrderRule: StaticRule {
     public static let rule = RuleCatalog.applicationOrder
-    public static let readsWaves = true
+    public static let readsGraph = true
 
     public static func evaluate(_ input: RuleInput) -> [Finding] {
         let inv = input.inventory

@@ -3,7 +3,7 @@
 /// its Certificates.
 public enum DeclaredWavesRule: StaticRule {
     public static let rule = RuleCatalog.waveContradiction
-    public static let readsWaves = true
+    public static let readsGraph = true
 
     public static func evaluate(_ input: RuleInput) -> [Finding] {
         var out: [Finding] = []

@@ -1,7 +1,7 @@
 /// SG114: dependency cycles, between graph nodes or between objects of one Application. Reported, never looped.
 public enum DependencyCycleRule: StaticRule {
     public static let rule = RuleCatalog.dependencyCycle
-    public static let readsWaves = true
+    public static let readsGraph = true
 
     public static func evaluate(_ input: RuleInput) -> [Finding] {
         var out: [Finding] = []
