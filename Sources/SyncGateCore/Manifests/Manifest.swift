@@ -16,10 +16,12 @@ public struct Manifest: Sendable {
         let defaultNamespace: String?
         let namespace: String
         let displayName: String
+        let declaredWave: Int
+        let syncPhase: SyncPhase
 
         init(value: Value, kind: String, name: String, explicitNamespace: String?, group: String, isClusterScoped: Bool,
              location: SourceLocation, application: String?, defaultNamespace: String?,
-             naming: (namespace: String, displayName: String)? = nil) {
+             naming: (namespace: String, displayName: String)? = nil, ordering: (wave: Int, phase: SyncPhase)? = nil) {
             self.value = value
             self.kind = kind
             self.name = name
@@ -30,6 +32,7 @@ public struct Manifest: Sendable {
             self.application = application
             self.defaultNamespace = defaultNamespace
             (namespace, displayName) = naming ?? Manifest.naming(kind, name, explicitNamespace, defaultNamespace, isClusterScoped)
+            (declaredWave, syncPhase) = ordering ?? Manifest.ordering(annotations: value["metadata"]?["annotations"])
         }
 
         func with(location: SourceLocation? = nil, application: String?? = nil, defaultNamespace: String?? = nil) -> Storage {
@@ -38,7 +41,7 @@ public struct Manifest: Sendable {
             return Storage(value: value, kind: kind, name: name, explicitNamespace: explicitNamespace, group: group,
                            isClusterScoped: isClusterScoped, location: location ?? self.location,
                            application: application ?? self.application, defaultNamespace: defaultNamespace ?? self.defaultNamespace,
-                           naming: keepsNaming ? (namespace, displayName) : nil)
+                           naming: keepsNaming ? (namespace, displayName) : nil, ordering: (declaredWave, syncPhase))
         }
     }
 
@@ -123,14 +126,19 @@ public struct Manifest: Sendable {
         return SourceLocation(file: location.file, line: Int(node.line))
     }
 
-    /// `argocd.argoproj.io/sync-wave`, 0 when absent or not a number.
-    public var declaredWave: Int {
-        guard let text = annotation("argocd.argoproj.io/sync-wave")?.trimmingSpaces, let w = Int(text) else { return 0 }
-        return w
-    }
+    /// `argocd.argoproj.io/sync-wave`, 0 when absent or not a number (read once, while decoding).
+    public var declaredWave: Int { storage.declaredWave }
 
     /// Argo CD sync phase from `argocd.argoproj.io/hook` (or Helm's hook annotation); `Sync` for plain resources.
-    public var syncPhase: SyncPhase { SyncPhase(hookAnnotation: annotation("argocd.argoproj.io/hook") ?? annotation("helm.sh/hook")) }
+    public var syncPhase: SyncPhase { storage.syncPhase }
+
+    /// The sync wave and phase the annotations declare.
+    static func ordering(annotations: Value?) -> (wave: Int, phase: SyncPhase) {
+        guard let annotations, annotations.object.map({ !$0.isEmpty }) ?? false else { return (0, .sync) }
+        let wave = annotations["argocd.argoproj.io/sync-wave"]?.scalarText.flatMap { Int($0.trimmingSpaces) } ?? 0
+        let hook = annotations["argocd.argoproj.io/hook"]?.scalarText ?? annotations["helm.sh/hook"]?.scalarText
+        return (wave, SyncPhase(hookAnnotation: hook))
+    }
 
     static func stringMap(_ v: Value?) -> [String: String] {
         guard let o = v?.object else { return [:] }

@@ -3,7 +3,6 @@
 public struct WavePlanner: Sendable {
     public init() {}
 
-    struct EdgeSignature: Hashable { var from: Int, to: Int, kind: EdgeKind }
 
     public func plan(graph: DependencyGraph, inventory: Inventory) -> WavePlan {
         let (nodes, edges, ends) = graph.positional
@@ -11,29 +10,32 @@ public struct WavePlanner: Sendable {
         // Objects of the graph: the manifests that declare nodes (a Gateway and its listeners are one object),
         // merged by Application and display name (an object declared twice is one object, at its first manifest).
         var objectIndex: [PlannedObjectKey: Int] = [:]
+        objectIndex.reserveCapacity(manifests.count)
         var keys: [PlannedObjectKey] = []
         var firstManifest: [Int] = []
         var objectOfManifest = [Int](repeating: -1, count: manifests.count)
         var nodeObject = [Int](repeating: -1, count: nodes.count)
-        for (p, n) in nodes.enumerated() where n.kind != .application {
-            guard let object = n.object else { continue }
-            let mp = n.manifestPosition.flatMap { $0 >= 0 && $0 < manifests.count ? $0 : nil }
-            if let mp, objectOfManifest[mp] >= 0 { nodeObject[p] = objectOfManifest[mp]; continue }
-            let key = PlannedObjectKey(application: n.application, object: object)
-            let o: Int
-            if let known = objectIndex[key] {
-                o = known
-            } else {
-                o = keys.count
-                objectIndex[key] = o
-                keys.append(key)
-                firstManifest.append(Int.max)
+        nodes.withUnsafeBufferPointer { nodes in
+            for p in nodes.indices where nodes[p].kind != .application {
+                guard let object = nodes[p].object else { continue }
+                let mp = nodes[p].manifestPosition.flatMap { $0 >= 0 && $0 < manifests.count ? $0 : nil }
+                if let mp, objectOfManifest[mp] >= 0 { nodeObject[p] = objectOfManifest[mp]; continue }
+                let key = PlannedObjectKey(application: nodes[p].application, object: object)
+                let o: Int
+                if let known = objectIndex[key] {
+                    o = known
+                } else {
+                    o = keys.count
+                    objectIndex[key] = o
+                    keys.append(key)
+                    firstManifest.append(Int.max)
+                }
+                if let mp {
+                    objectOfManifest[mp] = o
+                    firstManifest[o] = min(firstManifest[o], mp)
+                }
+                nodeObject[p] = o
             }
-            if let mp {
-                objectOfManifest[mp] = o
-                firstManifest[o] = min(firstManifest[o], mp)
-            }
-            nodeObject[p] = o
         }
         // Objects made outside an inventory (hand-built graphs) find their manifest by key.
         if firstManifest.contains(Int.max) {
@@ -52,18 +54,21 @@ public struct WavePlanner: Sendable {
         var objectEdges: [ObjectEdge] = []
         var internalEdges: [(Int, Int)] = []
         var crossEdges: [ObjectEdge] = []
-        var seen: Set<EdgeSignature> = []
-        for (k, e) in edges.enumerated() {
-            let end = ends[k]
+        // Object edges seen, as one integer each (from, to, kind).
+        var seen: Set<Int> = []
+        seen.reserveCapacity(edges.count)
+        let kindNumber = Dictionary(uniqueKeysWithValues: EdgeKind.allCases.enumerated().map { ($1, $0) })
+        for (k, end) in ends.enumerated() {
             guard end.from < nodes.count, end.to < nodes.count else { continue }
             let f = nodeObject[end.from], t = nodeObject[end.to]
             guard f >= 0, t >= 0, f != t else { continue }
-            guard seen.insert(EdgeSignature(from: f, to: t, kind: e.kind)).inserted else { continue }
-            let oe = ObjectEdge(from: objects[f], to: objects[t], edge: e, fromEntry: f, toEntry: t)
+            let kind = edges[k].kind
+            guard seen.insert(f << 36 | t << 8 | kindNumber[kind]!).inserted else { continue }
+            let oe = ObjectEdge(from: objects[f], to: objects[t], edge: edges[k], fromEntry: f, toEntry: t)
             objectEdges.append(oe)
             if objects[f].application == objects[t].application {
                 // A Service and the workload it selects need no order (Argo CD applies Services first anyway).
-                if e.kind != .selects { internalEdges.append((f, t)) }
+                if kind != .selects { internalEdges.append((f, t)) }
             } else {
                 crossEdges.append(oe)
             }
