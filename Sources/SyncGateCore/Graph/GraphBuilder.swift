@@ -203,8 +203,8 @@ public struct GraphBuilder: Sendable {
         }
 
         // DNS names of everything that serves a host.
-        for gw in inv.gateways {
-            for l in gw.listeners { if let h = l.hostname, !h.isEmpty { addDNS(&g, h, l.location) } }
+        for i in inv.gateways.indices {
+            for l in inv.listeners(ofGatewayAt: i) { if let h = l.hostname, !h.isEmpty { addDNS(&g, h, l.location) } }
         }
         for r in inv.routes { for h in r.hostnames { addDNS(&g, h, r.manifest.location) } }
         for i in inv.ingresses {

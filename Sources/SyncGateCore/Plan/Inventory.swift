@@ -95,7 +95,11 @@ public struct Inventory: Sendable {
     /// The listeners of the Gateway `key` (empty when the repo does not define it).
     public func listeners(ofGateway key: ObjectKey) -> [Listener] {
         guard let i = gatewayIndex[key] else { return [] }
-        return i < listenersByGateway.count ? listenersByGateway[i] : gateways[i].listeners
+        return listeners(ofGatewayAt: i)
+    }
+    /// The listeners of `gateways[i]`, read once.
+    public func listeners(ofGatewayAt i: Int) -> [Listener] {
+        i < listenersByGateway.count ? listenersByGateway[i] : gateways[i].listeners
     }
     public func grants(in namespace: String) -> [ReferenceGrant] { (grantsByNamespace[namespace] ?? []).map { referenceGrants[$0] } }
     public func workloads(selectedBy service: Service) -> [Workload] { workloadPositions(selectedBy: service).map { workloads[$0] } }
@@ -114,7 +118,7 @@ public struct Inventory: Sendable {
             let host = h.lowercased()
             if host.hasPrefix("*.") { patterns.append(host) } else { exact.insert(host) }
         }
-        for g in gateways { for l in g.listeners { if let h = l.hostname, !h.isEmpty { add(h) } } }
+        for i in gateways.indices { for l in listeners(ofGatewayAt: i) { if let h = l.hostname, !h.isEmpty { add(h) } } }
         for r in routes { r.hostnames.forEach(add) }
         for i in ingresses {
             i.ruleHosts.forEach(add)

@@ -7,8 +7,8 @@ public enum ListenerSecretRule: StaticRule {
     public static func evaluate(_ input: RuleInput) -> [Finding] {
         let inv = input.inventory
         var out: [Finding] = []
-        for gw in inv.gateways {
-            let listeners = gw.listeners
+        for (i, gw) in inv.gateways.enumerated() {
+            let listeners = inv.listeners(ofGatewayAt: i)
             let radius = input.policy.blastRadius(ofGateway: gw.key)
             for l in listeners {
                 for ref in l.certificateRefs where ref.kind == "Secret" && !ref.name.isEmpty {

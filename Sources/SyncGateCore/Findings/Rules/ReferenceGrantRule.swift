@@ -6,8 +6,8 @@ public enum ReferenceGrantRule: StaticRule {
     public static func evaluate(_ input: RuleInput) -> [Finding] {
         let inv = input.inventory
         var out: [Finding] = []
-        for gw in inv.gateways {
-            for l in gw.listeners {
+        for (i, gw) in inv.gateways.enumerated() {
+            for l in inv.listeners(ofGatewayAt: i) {
                 for ref in l.certificateRefs where ref.kind == "Secret" && ref.isCrossNamespace {
                     let allowed = inv.grants(in: ref.namespace).contains { $0.allowsGateway(in: gw.namespace, toSecret: ref.name) }
                     if allowed { continue }
