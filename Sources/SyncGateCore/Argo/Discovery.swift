@@ -40,6 +40,8 @@ public struct Discovery: Sendable {
             for child in produced { queue.append((child, app.id)) }
         }
 
+        state.applyClaims()
+
         // Unowned objects: everything no Application claimed (kustomize inputs excepted).
         var unownedKustomizeDirs: Set<String> = []
         for (i, m) in raw.enumerated() where !state.claimed[i] {
@@ -82,6 +84,14 @@ public struct Discovery: Sendable {
         var parents: [String: String] = [:]
         var renderedKustomizeDirs: Set<String> = []
         var rawByKindName: [String: [Int]]? = nil
+        /// Objects in `out` still waiting to be claimed (`applyClaims` makes the claimed copies on both cores).
+        var claims: [Claim] = []
+
+        struct Claim {
+            var out: Int
+            var application: String
+            var namespace: String?
+        }
 
         init(raw: [Manifest]) {
             self.raw = raw
@@ -96,6 +106,20 @@ public struct Discovery: Sendable {
                 byDirectory[directory, default: []].append(i)
             }
             sortedDirectories = byDirectory.keys.sorted()
+        }
+
+        /// Replaces each waiting object in `out` by its claimed copy, in two halves on two cores when many wait.
+        mutating func applyClaims() {
+            guard !claims.isEmpty else { return }
+            let pending = claims, unclaimed = out
+            claims = []
+            let middle = pending.count / 2
+            let halves = [[Manifest]].concurrentMap(2, parallel: pending.count > 10_000) { half in
+                (half == 0 ? pending[..<middle] : pending[middle...]).map {
+                    unclaimed[$0.out].claimed(by: $0.application, defaultNamespace: $0.namespace)
+                }
+            }
+            for (k, claim) in pending.enumerated() { out[claim.out] = k < middle ? halves[0][k] : halves[1][k - middle] }
         }
     }
 
@@ -235,12 +259,17 @@ public struct Discovery: Sendable {
         }
         for i in indices {
             state.claimed[i] = true
-            let m = state.raw[i].claimed(by: app.id, defaultNamespace: namespace)
-            state.out.append(m)
-            if m.kind == "Application", m.group == "argoproj.io" {
-                let child = Application(manifest: m)
-                if child.id != app.id { state.parents[child.id] = app.id }
+            let raw = state.raw[i]
+            guard raw.kind == "Application", raw.group == "argoproj.io" else {
+                // Claimed later, all at once.
+                state.claims.append(State.Claim(out: state.out.count, application: app.id, namespace: namespace))
+                state.out.append(raw)
+                continue
             }
+            let m = raw.claimed(by: app.id, defaultNamespace: namespace)
+            state.out.append(m)
+            let child = Application(manifest: m)
+            if child.id != app.id { state.parents[child.id] = app.id }
         }
     }
 
