@@ -24,26 +24,44 @@ public struct RepoTree: Sendable {
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
             throw PlanError.notADirectory(root)
         }
-        guard let walker = FileManager.default.enumerator(atPath: root) else { throw PlanError.notADirectory(root) }
         var files: [String] = []
         var kustomizations: Set<String> = []
         var charts: Set<String> = []
-        while let next = walker.nextObject() as? String {
-            let name = RepoTree.lastComponent(next)
-            if name.hasPrefix(".") || name == "node_modules" {
-                walker.skipDescendants()
-                continue
+        // readdir's entry types tell files from directories without a stat per entry (Foundation's enumerator
+        // stats every one). Symbolic links to files count as files; links to directories are not entered.
+        var pending = [""]
+        while let dir = pending.popLast() {
+            guard let handle = opendir(dir.isEmpty ? root : root + "/" + dir) else { continue }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name.hasPrefix(".") || name == "node_modules" { continue }
+                let path = dir.isEmpty ? name : dir + "/" + name
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
+                    var info = stat()
+                    let absolute = root + "/" + path
+                    guard (type == Int32(DT_LNK) ? stat(absolute, &info) : lstat(absolute, &info)) == 0 else { continue }
+                    let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+                    type = isDirectory ? (entry.pointee.d_type == DT_LNK ? Int32(DT_LNK) : Int32(DT_DIR)) : Int32(DT_REG)
+                }
+                if type == Int32(DT_DIR) {
+                    pending.append(path)
+                    continue
+                }
+                guard type == Int32(DT_REG) else { continue }
+                switch name {
+                case "kustomization.yaml", "kustomization.yml", "Kustomization":
+                    kustomizations.insert(dir)
+                case "Chart.yaml":
+                    charts.insert(dir)
+                default:
+                    break
+                }
+                if isManifestFileName(name) { files.append(path) }
             }
-            let dir = RepoTree.directory(of: next)
-            switch name {
-            case "kustomization.yaml", "kustomization.yml", "Kustomization":
-                kustomizations.insert(dir)
-            case "Chart.yaml":
-                charts.insert(dir)
-            default:
-                break
-            }
-            if isManifestFileName(name) { files.append(next) }
         }
         files.sort()
         return RepoTree(root: root, files: files, kustomizationDirs: kustomizations, chartDirs: charts)
