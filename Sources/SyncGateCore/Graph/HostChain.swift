@@ -16,35 +16,49 @@ public enum HostChains {
         let (nodes, edges, ends) = graph.positional
         func position(_ id: String) -> Int? { graph.position(of: id) }
 
-        var hosts: [String] = []
+        // Every hostname gets a number the first time it is met; what is known about it is kept by number.
+        var hostNumbers: [String: Int] = [:]
+        var hostNames: [String] = []
+        var isChainHost: [Bool] = []
+        var listenersOf: [[Int]] = [], servicesOf: [[Int]] = [], certificatesOf: [[Int]] = []
+        func number(_ host: String, chain: Bool) -> Int {
+            if let n = hostNumbers[host] {
+                if chain { isChainHost[n] = true }
+                return n
+            }
+            let n = hostNames.count
+            hostNumbers[host] = n
+            hostNames.append(host)
+            isChainHost.append(chain)
+            listenersOf.append([])
+            servicesOf.append([])
+            certificatesOf.append([])
+            return n
+        }
         // Listener and certificate positions with the Secrets they name, by host.
-        var exactListeners: [String: [Int]] = [:]
         var wildcardListeners: [(pattern: String, listener: Int)] = []
         for listeners in inv.listenersByGateway {
             for l in listeners {
                 guard let h = l.hostname.map(lowercased), !h.isEmpty else { continue }
-                hosts.append(h)
+                let n = number(h, chain: true)
                 guard let lp = position(l.nodeID) else { continue }
-                if h.hasPrefix("*.") { wildcardListeners.append((h, lp)) } else { exactListeners[h, default: []].append(lp) }
+                if h.hasPrefix("*.") { wildcardListeners.append((h, lp)) } else { listenersOf[n].append(lp) }
             }
         }
-        var servicesByHost: [String: [Int]] = [:]
         for r in inv.routes {
             let services = r.backendRefs.filter(\.isService).compactMap { position(NodeID.service(namespace: $0.namespace, name: $0.name)) }
             for h in r.hostnames.map(lowercased) {
-                hosts.append(h)
-                servicesByHost[h, default: []].append(contentsOf: services)
+                servicesOf[number(h, chain: true)].append(contentsOf: services)
             }
         }
         for i in inv.ingresses {
             for (host, b) in i.backends where b.isService {
                 guard let h = host.map(lowercased), let sp = position(NodeID.service(namespace: b.namespace, name: b.name)) else { continue }
-                servicesByHost[h, default: []].append(sp)
+                servicesOf[number(h, chain: false)].append(sp)
             }
-            for h in i.ruleHosts { hosts.append(lowercased(h)) }
-            for t in i.tls { for h in t.hosts { hosts.append(lowercased(h)) } }
+            for h in i.ruleHosts { _ = number(lowercased(h), chain: true) }
+            for t in i.tls { for h in t.hosts { _ = number(lowercased(h), chain: true) } }
         }
-        var certsByHost: [String: [Int]] = [:]
         var wildcardCerts: [(pattern: String, certificate: Int)] = []
         var certificateParts: [[Int]] = []
         certificateParts.reserveCapacity(inv.certificates.count)
@@ -54,9 +68,9 @@ public enum HostChains {
             if !c.secretName.isEmpty, let sp = position(NodeID.secret(namespace: c.namespace, name: c.secretName)) { parts.append(sp) }
             let index = certificateParts.count
             certificateParts.append(parts)
-            for n in c.dnsNames.map(lowercased) {
-                hosts.append(n)
-                if n.hasPrefix("*.") { wildcardCerts.append((n, index)) } else { certsByHost[n, default: []].append(index) }
+            for h in c.dnsNames.map(lowercased) {
+                let n = number(h, chain: true)
+                if h.hasPrefix("*.") { wildcardCerts.append((h, index)) } else { certificatesOf[n].append(index) }
             }
         }
         // Only the predecessor relations a chain follows, by node position: the Secrets a listener terminates TLS
@@ -77,28 +91,28 @@ public enum HostChains {
             }
         }
         let rank = nodes.map(\.kind.chainRank)
-        hosts.sort()
+        let names = hostNames
+        let hosts = hostNames.indices.filter { isChainHost[$0] }.sortedOnTwoCores { names[$0] < names[$1] }
         var chains: [HostChain] = []
         chains.reserveCapacity(hosts.count)
         var members: [Int] = []
-        var previousHost: String?
-        for host in hosts where host != previousHost {
-            previousHost = host
+        for n in hosts {
+            let host = hostNames[n]
             members.removeAll(keepingCapacity: true)
             if let dns = position(NodeID.dns(host)) { members.append(dns) }
-            var listeners = exactListeners[host] ?? []
+            var listeners = listenersOf[n]
             for w in wildcardListeners where HostMatch.matches(pattern: w.pattern, host: host) { listeners.append(w.listener) }
             for l in listeners {
                 members.append(l)
                 members.append(contentsOf: secretsOf[l])
             }
-            for c in certsByHost[host] ?? [] { members.append(contentsOf: certificateParts[c]) }
+            for c in certificatesOf[n] { members.append(contentsOf: certificateParts[c]) }
             for w in wildcardCerts where HostMatch.matches(pattern: w.pattern, host: host) {
                 members.append(contentsOf: certificateParts[w.certificate])
             }
             // Backends, then what they run.
-            var backends = servicesByHost[host] ?? []
-            for l in exactListeners[host] ?? [] { backends.append(contentsOf: routedTo[l]) }
+            var backends = servicesOf[n]
+            for l in listenersOf[n] { backends.append(contentsOf: routedTo[l]) }
             for s in backends {
                 members.append(s)
                 for w in selectedBy[s] {
