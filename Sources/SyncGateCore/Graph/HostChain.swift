@@ -135,8 +135,5 @@ public enum HostChains {
         return chains
     }
 
-    /// Hostnames compare in lower case; most are already (no new string then).
-    static func lowercased(_ s: String) -> String {
-        s.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } || !s.utf8.allSatisfy { $0 < 0x80 } ? s.lowercased() : s
-    }
+    static func lowercased(_ s: String) -> String { HostMatch.lowercased(s) }
 }

@@ -16,11 +16,11 @@ public struct Plan: Sendable {
     public var documentCount: Int
 
     public var summary: PlanSummary {
-        PlanSummary(applications: applications.count, objects: inventory.manifests.count, nodes: graph.nodes.count,
-                    edges: graph.edges.count, chains: chains.count,
-                    errors: findings.filter { $0.severity == .error }.count,
-                    warnings: findings.filter { $0.severity == .warning }.count,
-                    infos: findings.filter { $0.severity == .info }.count, files: fileCount)
+        var bySeverity: [Severity: Int] = [:]
+        for f in findings { bySeverity[f.severity, default: 0] += 1 }
+        return PlanSummary(applications: applications.count, objects: inventory.manifests.count, nodes: graph.nodes.count,
+                           edges: graph.edges.count, chains: chains.count, errors: bySeverity[.error] ?? 0,
+                           warnings: bySeverity[.warning] ?? 0, infos: bySeverity[.info] ?? 0, files: fileCount)
     }
 
     /// Whether an error finding blocks the sync.

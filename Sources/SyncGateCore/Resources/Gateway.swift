@@ -70,9 +70,14 @@ public struct SecretRef: Sendable {
 }
 
 public enum HostMatch {
+    /// Hostnames compare in lower case; most are already (no new string then).
+    public static func lowercased(_ s: String) -> String {
+        s.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } || !s.utf8.allSatisfy { $0 < 0x80 } ? s.lowercased() : s
+    }
+
     /// `*.example.com` matches `a.example.com` and `a.b.example.com` (Gateway API), exact names match exactly.
     public static func matches(pattern: String, host: String) -> Bool {
-        let p = pattern.lowercased(), h = host.lowercased()
+        let p = lowercased(pattern), h = lowercased(host)
         if p.hasPrefix("*.") {
             let suffix = String(p.dropFirst(1))
             if h.hasPrefix("*.") { return h == p || h.hasSuffix(suffix) }

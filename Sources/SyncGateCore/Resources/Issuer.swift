@@ -3,10 +3,15 @@
 public struct Issuer: Sendable {
     public let manifest: Manifest
     public let solvers: [ACMESolver]
+    /// `spec.acme`, and its directory URL (`spec.acme.server`), read once: every Certificate asks.
+    public let acme: Value?
+    public let acmeServer: String?
 
     public init(manifest: Manifest) {
         self.manifest = manifest
-        solvers = (manifest.value[path: "spec", "acme", "solvers"]?.elements ?? []).map { ACMESolver(value: $0) }
+        acme = manifest.value[path: "spec", "acme"]
+        acmeServer = acme?["server"]?.scalarText
+        solvers = (acme?["solvers"]?.elements ?? []).map { ACMESolver(value: $0) }
     }
 
     public var kind: String { manifest.kind }
@@ -16,10 +21,7 @@ public struct Issuer: Sendable {
         isCluster ? NodeID.clusterIssuer(name) : NodeID.issuer(namespace: manifest.namespace, kind: kind, name: name)
     }
 
-    public var acme: Value? { manifest.value[path: "spec", "acme"] }
     public var isACME: Bool { acme != nil }
-    /// The ACME directory URL (`spec.acme.server`).
-    public var acmeServer: String? { acme?["server"]?.scalarText }
     public var isLetsEncrypt: Bool { acmeServer?.contains("letsencrypt.org") ?? false }
     public var isStaging: Bool { acmeServer?.contains("staging") ?? false }
 
@@ -41,13 +43,23 @@ public struct Issuer: Sendable {
     }
 }
 
-/// One entry of `spec.acme.solvers`.
+/// One entry of `spec.acme.solvers`. What solver selection reads (the challenge type and the selector's names
+/// and zones) is read once: it runs for every name of every Certificate.
 public struct ACMESolver: Sendable {
-    public var value: Value
-    public init(value: Value) { self.value = value }
+    public let value: Value
+    public let http01: Value?
+    public let dns01: Value?
+    public let dnsZones: [String]
+    public let dnsNames: [String]
 
-    public var http01: Value? { value["http01"] }
-    public var dns01: Value? { value["dns01"] }
+    public init(value: Value) {
+        self.value = value
+        http01 = value["http01"]
+        dns01 = value["dns01"]
+        dnsZones = (value[path: "selector", "dnsZones"]?.elements ?? []).compactMap(\.scalarText)
+        dnsNames = (value[path: "selector", "dnsNames"]?.elements ?? []).compactMap(\.scalarText)
+    }
+
     public var isHTTP01: Bool { http01 != nil }
     public var isDNS01: Bool { dns01 != nil }
     /// `http01.ingress` (class/name/ingressClassName).
@@ -57,7 +69,5 @@ public struct ACMESolver: Sendable {
         (http01?[path: "gatewayHTTPRoute", "parentRefs"]?.elements ?? []).map { ParentRef(value: $0, defaultNamespace: "") }
     }
     public var usesGatewayHTTPRoute: Bool { http01?["gatewayHTTPRoute"] != nil }
-    public var dnsZones: [String] { (value[path: "selector", "dnsZones"]?.elements ?? []).compactMap(\.scalarText) }
-    public var dnsNames: [String] { (value[path: "selector", "dnsNames"]?.elements ?? []).compactMap(\.scalarText) }
     public var matchLabels: [String: String] { Manifest.stringMap(value[path: "selector", "matchLabels"]) }
 }

@@ -7,9 +7,10 @@ public enum BackendServiceRule: StaticRule {
         let inv = input.inventory
         var out: [Finding] = []
         var reportedEmpty: Set<ObjectKey> = []
-        func check(_ b: BackendRef, from object: String, application: String?) {
+        func check(_ b: BackendRef, from describe: () -> String, application: String?) {
             guard b.isService, !b.name.isEmpty else { return }
             guard let svc = inv.service(b.key) else {
+                let object = describe()
                 out.append(Finding(rule,
                     message: "\(object) sends traffic to Service \(b.key), which is not defined in the repository",
                     object: object, location: b.location,
@@ -17,7 +18,8 @@ public enum BackendServiceRule: StaticRule {
                     application: application, node: NodeID.service(namespace: b.namespace, name: b.name)))
                 return
             }
-            guard svc.expectsWorkload, inv.workloads(selectedBy: svc).isEmpty, reportedEmpty.insert(svc.key).inserted else { return }
+            guard svc.expectsWorkload, inv.workloadPositions(selectedBy: svc).isEmpty, reportedEmpty.insert(svc.key).inserted else { return }
+            let object = describe()
             let selector = svc.selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             out.append(Finding(RuleCatalog.backendNoWorkload,
                 message: "Service \(svc.key), backend of \(object), selects \(selector) but no Deployment, StatefulSet or DaemonSet in namespace \(svc.namespace) has those pod labels",
@@ -25,10 +27,10 @@ public enum BackendServiceRule: StaticRule {
                 application: svc.manifest.application, node: svc.nodeID))
         }
         for r in inv.routes {
-            for b in r.backendRefs { check(b, from: "\(r.manifest.kind) \(r.namespace)/\(r.name)", application: r.manifest.application) }
+            for b in r.backendRefs { check(b, from: { "\(r.manifest.kind) \(r.namespace)/\(r.name)" }, application: r.manifest.application) }
         }
         for i in inv.ingresses {
-            for (_, b) in i.backends { check(b, from: "Ingress \(i.namespace)/\(i.name)", application: i.manifest.application) }
+            for (_, b) in i.backends { check(b, from: { "Ingress \(i.namespace)/\(i.name)" }, application: i.manifest.application) }
         }
         return out
     }

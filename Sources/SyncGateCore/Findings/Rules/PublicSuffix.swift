@@ -21,9 +21,18 @@ public enum PublicSuffix {
 
     /// `pay.acme.example.co.uk` -> `example.co.uk`; `*.a.example.com` -> `example.com`.
     public static func registeredDomain(_ host: String) -> String {
-        var h = host.lowercased()
+        var h = HostMatch.lowercased(host)
         if h.hasPrefix("*.") { h.removeFirst(2) }
         while h.hasSuffix(".") { h.removeLast() }
+        // The last two (or three) labels, found from the end; names with empty labels take the long way.
+        let dot = UInt8(ascii: ".")
+        if !h.hasPrefix("."), !h.contains("..") {
+            guard let last = h.utf8.lastIndex(of: dot), let second = h.utf8[..<last].lastIndex(of: dot) else { return h }
+            let lastTwo = String(h[h.index(after: second)...])
+            guard multiLabel.contains(lastTwo) else { return lastTwo }
+            guard let third = h.utf8[..<second].lastIndex(of: dot) else { return h }
+            return String(h[h.index(after: third)...])
+        }
         let labels = h.split(separator: ".").map(String.init)
         guard labels.count > 2 else { return h }
         let lastTwo = labels.suffix(2).joined(separator: ".")
