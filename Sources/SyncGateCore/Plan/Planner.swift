@@ -66,10 +66,19 @@ public struct Planner: Sendable {
         findings.append(contentsOf: byRule.flatMap { $0 })
         options.onPhase?("rules")
 
-        // Deterministic: sort, and drop exact duplicates (one file claimed by two Applications).
+        // Deterministic: sort (stable, on two cores), and drop exact duplicates (one file claimed by two
+        // Applications). Identical findings sort together, among the few that `ordered` cannot tell apart.
         var unique: [Finding] = []
-        var seen: Set<Finding> = []
-        for f in findings.sorted(by: Finding.ordered) where seen.insert(f).inserted { unique.append(f) }
+        unique.reserveCapacity(findings.count)
+        var tieStart = 0
+        for f in findings.sortedOnTwoCores(by: Finding.ordered) {
+            if let last = unique.last, !Finding.ordered(last, f) {
+                if unique[tieStart...].contains(f) { continue }
+            } else {
+                tieStart = unique.count
+            }
+            unique.append(f)
+        }
         options.onPhase?("sort")
 
         return Plan(repo: repo, repoURL: discovered.repoURL, policy: policy, applications: discovered.applications,
