@@ -75,7 +75,8 @@ public struct DependencyGraph: Sendable {
     }
 
     public mutating func recordWriter(secret: String, certificate: String) {
-        if !(writers[secret]?.contains(certificate) ?? false) { writers[secret, default: []].append(certificate) }
+        func addOnce(_ list: inout [String]) { if !list.contains(certificate) { list.append(certificate) } }
+        addOnce(&writers[secret, default: []])
     }
 
     public func node(_ id: String) -> Node? { nodes[id] }

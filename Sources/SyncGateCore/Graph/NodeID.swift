@@ -1,6 +1,6 @@
 /// Stable node ids (DESIGN §1). The prefix before the first colon is the node kind.
 public enum NodeID {
-    public static func dns(_ host: String) -> String { "dns:\(host.lowercased())" }
+    public static func dns(_ host: String) -> String { "dns:" + HostMatch.lowercased(host) }
     public static func service(namespace: String, name: String) -> String { "service:\(namespace)/\(name)" }
     public static func workload(namespace: String, kind: String, name: String) -> String { "workload:\(namespace)/\(kind)/\(name)" }
     public static func image(_ ref: String) -> String { "image:\(ref)" }

@@ -26,36 +26,49 @@ public struct HTTPRoute: Sendable {
     public var namespace: String { manifest.namespace }
 }
 
-/// `parentRefs[]`: a Gateway (by default), optionally one listener (`sectionName`).
+/// `parentRefs[]`: a Gateway (by default), optionally one listener (`sectionName`). Its fields are read once:
+/// every route is matched against every listener of its Gateway.
 public struct ParentRef: Sendable {
-    public var value: Value
-    public var defaultNamespace: String
+    public let value: Value
+    public let defaultNamespace: String
+    public let name: String
+    public let namespace: String
+    public let kind: String
+    public let sectionName: String?
+    public let port: Int?
+
     public init(value: Value, defaultNamespace: String) {
         self.value = value
         self.defaultNamespace = defaultNamespace
+        name = value["name"]?.scalarText ?? ""
+        namespace = value["namespace"]?.scalarText ?? defaultNamespace
+        kind = value["kind"]?.scalarText ?? "Gateway"
+        sectionName = value["sectionName"]?.scalarText
+        port = value["port"]?.int
     }
-    public var name: String { value["name"]?.scalarText ?? "" }
-    public var namespace: String { value["namespace"]?.scalarText ?? defaultNamespace }
-    public var kind: String { value["kind"]?.scalarText ?? "Gateway" }
-    public var sectionName: String? { value["sectionName"]?.scalarText }
-    public var port: Int? { value["port"]?.int }
     public var gatewayKey: ObjectKey { ObjectKey(namespace, name) }
 }
 
 /// A backend of a route or Ingress: a Service by default.
+/// Its name, namespace, kind and group are read once (the graph, the chains and the rules all ask).
 public struct BackendRef: Sendable {
-    public var value: Value
-    public var defaultNamespace: String
-    public var location: SourceLocation
+    public let value: Value
+    public let defaultNamespace: String
+    public let location: SourceLocation
+    public let name: String
+    public let namespace: String
+    public let kind: String
+    public let group: String
+
     public init(value: Value, defaultNamespace: String, location: SourceLocation) {
         self.value = value
         self.defaultNamespace = defaultNamespace
         self.location = location
+        name = value["name"]?.scalarText ?? ""
+        namespace = value["namespace"]?.scalarText ?? defaultNamespace
+        kind = value["kind"]?.scalarText ?? "Service"
+        group = value["group"]?.scalarText ?? ""
     }
-    public var name: String { value["name"]?.scalarText ?? "" }
-    public var namespace: String { value["namespace"]?.scalarText ?? defaultNamespace }
-    public var kind: String { value["kind"]?.scalarText ?? "Service" }
-    public var group: String { value["group"]?.scalarText ?? "" }
     public var port: Int? { value["port"]?.int }
     public var isService: Bool { kind == "Service" && group.isEmpty }
     public var key: ObjectKey { ObjectKey(namespace, name) }

@@ -1,7 +1,13 @@
 /// A `Deployment`, `StatefulSet` or `DaemonSet`.
 public struct Workload: Sendable {
-    public var manifest: Manifest
-    public init(manifest: Manifest) { self.manifest = manifest }
+    public let manifest: Manifest
+    /// Containers and init containers with an image, read once.
+    public let containers: [Container]
+
+    public init(manifest: Manifest) {
+        self.manifest = manifest
+        containers = Workload.containers(of: manifest)
+    }
 
     public static func isWorkloadKind(_ kind: String) -> Bool {
         kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet"
@@ -20,8 +26,7 @@ public struct Workload: Sendable {
         public var location: SourceLocation
     }
 
-    /// Containers and init containers with an image.
-    public var containers: [Container] {
+    static func containers(of manifest: Manifest) -> [Container] {
         let spec = manifest.value[path: "spec", "template", "spec"]
         var out: [Container] = []
         for key in ["initContainers", "containers"] {
