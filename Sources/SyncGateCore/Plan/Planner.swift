@@ -54,11 +54,14 @@ public struct Planner: Sendable {
         }
         let graph = GraphBuilder(parallel: parallel).build(inventory)
         options.onPhase?("graph")
-        let (waves, chains) = concurrently(parallel: parallel, { WavePlanner().plan(graph: graph, inventory: inventory) },
-                                           { HostChains.build(graph: graph, inventory: inventory) })
-        let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
+        // One core plans the waves and runs the rules that read them; the other builds the host chains (about as
+        // long).
         let rest = rules.indices.filter { rules[$0].readsGraph }
-        let restFindings = [[Finding]].concurrentMap(rest.count, parallel: parallel) { rules[rest[$0]].evaluate(input) }
+        let ((waves, restFindings), chains) = concurrently(parallel: parallel, {
+            let waves = WavePlanner().plan(graph: graph, inventory: inventory)
+            let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
+            return (waves, rest.map { rules[$0].evaluate(input) })
+        }, { HostChains.build(graph: graph, inventory: inventory) })
         // Findings in rule order.
         var byRule = [[Finding]](repeating: [], count: rules.count)
         for (k, r) in early.value().enumerated() { byRule[inventoryOnly[k]] = r }
