@@ -56,33 +56,40 @@ public struct Inventory: Sendable {
             secrets += v.secrets
             referenceGrants += v.referenceGrants
             nginxConfigs += v.nginxConfigs
+            listenersByGateway += v.listeners
+            podLabels += v.podLabels
         }
-        // Implied Certificates (cert-manager ingress-shim and gateway-shim), unless a declared one has the same name.
-        var declared = Set(certificates.map(\.key))
-        for ingress in ingresses {
-            for c in Certificate.implied(by: ingress) where declared.insert(c.key).inserted { certificates.append(c) }
-        }
-        for gateway in gateways {
-            for c in Certificate.implied(by: gateway) where declared.insert(c.key).inserted { certificates.append(c) }
-        }
-        for (i, s) in services.enumerated() where serviceIndex[s.key] == nil { serviceIndex[s.key] = i }
-        for (i, s) in secrets.enumerated() where secretIndex[s.key] == nil { secretIndex[s.key] = i }
-        for (i, c) in certificates.enumerated() where !c.secretName.isEmpty { certificatesBySecret[c.secretKey, default: []].append(i) }
-        for (i, issuer) in issuers.enumerated() where issuerIndex[issuer.nodeID] == nil { issuerIndex[issuer.nodeID] = i }
-        for (i, g) in gateways.enumerated() where gatewayIndex[g.key] == nil { gatewayIndex[g.key] = i }
-        for (i, g) in referenceGrants.enumerated() { grantsByNamespace[g.namespace, default: []].append(i) }
-        for (i, w) in workloads.enumerated() { workloadsByNamespace[w.namespace, default: []].append(i) }
-        let (gatewayList, workloadList) = (gateways, workloads)
-        (listenersByGateway, podLabels) = concurrently(parallel: gatewayList.count + workloadList.count > 2_000,
-                                                       { gatewayList.map(\.listeners) }, { workloadList.map(\.podLabels) })
-        selections = services.map { svc in
-            guard svc.expectsWorkload else { return [] }
-            let selector = svc.selector
-            return (workloadsByNamespace[svc.namespace] ?? []).filter { i in
-                let labels = podLabels[i]
-                return selector.allSatisfy { labels[$0.key] == $0.value }
+        // The indexes: Certificates, issuers and Gateways on one core; Services, Secrets, grants and workloads
+        // on the other.
+        let (ingressList, gatewayList, issuerList, listeners) = (ingresses, gateways, issuers, listenersByGateway)
+        let (serviceList, secretList, grantList, workloadList, labels) = (services, secrets, referenceGrants, workloads, podLabels)
+        let ((allCertificates, bySecret, issuerTable, gatewayTable), backends) = concurrently(parallel: all.count > 10_000, { [certificates] in
+            // Implied Certificates (cert-manager ingress-shim and gateway-shim), unless a declared one has the same name.
+            var all = certificates
+            var declared = Set(all.map(\.key))
+            for ingress in ingressList {
+                for c in Certificate.implied(by: ingress) where declared.insert(c.key).inserted { all.append(c) }
             }
-        }
+            for (i, gateway) in gatewayList.enumerated() {
+                for c in Certificate.implied(by: gateway, listeners: listeners[i]) where declared.insert(c.key).inserted { all.append(c) }
+            }
+            var bySecret: [ObjectKey: [Int]] = [:], issuerTable: [String: Int] = [:], gatewayTable: [ObjectKey: Int] = [:]
+            for (i, c) in all.enumerated() where !c.secretName.isEmpty { bySecret[c.secretKey, default: []].append(i) }
+            for (i, issuer) in issuerList.enumerated() where issuerTable[issuer.nodeID] == nil { issuerTable[issuer.nodeID] = i }
+            for (i, g) in gatewayList.enumerated() where gatewayTable[g.key] == nil { gatewayTable[g.key] = i }
+            return (all, bySecret, issuerTable, gatewayTable)
+        }, {
+            Backends(services: serviceList, secrets: secretList, grants: grantList, workloads: workloadList, podLabels: labels)
+        })
+        certificates = allCertificates
+        certificatesBySecret = bySecret
+        issuerIndex = issuerTable
+        gatewayIndex = gatewayTable
+        serviceIndex = backends.serviceIndex
+        secretIndex = backends.secretIndex
+        grantsByNamespace = backends.grantsByNamespace
+        workloadsByNamespace = backends.workloadsByNamespace
+        selections = backends.selections
     }
 
     public func service(_ key: ObjectKey) -> Service? { serviceIndex[key].map { services[$0] } }
@@ -128,6 +135,31 @@ public struct Inventory: Sendable {
     }
 }
 
+/// The indexes over Services, Secrets, grants and workloads, and which workloads each Service selects.
+private struct Backends: Sendable {
+    var serviceIndex: [ObjectKey: Int] = [:]
+    var secretIndex: [ObjectKey: Int] = [:]
+    var grantsByNamespace: [String: [Int]] = [:]
+    var workloadsByNamespace: [String: [Int]] = [:]
+    var selections: [[Int]] = []
+
+    init(services: [Service], secrets: [SecretSource], grants: [ReferenceGrant], workloads: [Workload], podLabels: [[String: String]]) {
+        for (i, s) in services.enumerated() where serviceIndex[s.key] == nil { serviceIndex[s.key] = i }
+        for (i, s) in secrets.enumerated() where secretIndex[s.key] == nil { secretIndex[s.key] = i }
+        for (i, g) in grants.enumerated() { grantsByNamespace[g.namespace, default: []].append(i) }
+        for (i, w) in workloads.enumerated() { workloadsByNamespace[w.namespace, default: []].append(i) }
+        let byNamespace = workloadsByNamespace
+        selections = services.map { svc in
+            guard svc.expectsWorkload else { return [] }
+            let selector = svc.selector
+            return (byNamespace[svc.namespace] ?? []).filter { i in
+                let labels = podLabels[i]
+                return selector.allSatisfy { labels[$0.key] == $0.value }
+            }
+        }
+    }
+}
+
 /// The typed views of a run of manifests, by kind.
 private struct Views: Sendable {
     var certificates: [Certificate] = []
@@ -140,17 +172,26 @@ private struct Views: Sendable {
     var secrets: [SecretSource] = []
     var referenceGrants: [ReferenceGrant] = []
     var nginxConfigs: [IngressNginxConfig] = []
+    /// The listeners of each Gateway and the pod labels of each workload, read once.
+    var listeners: [[Listener]] = []
+    var podLabels: [[String: String]] = []
 
     init(of manifests: ArraySlice<Manifest>) {
         for m in manifests {
             switch m.kind {
             case "Certificate" where m.group == "cert-manager.io": certificates.append(Certificate(manifest: m))
             case "Issuer", "ClusterIssuer": if m.group == "cert-manager.io" { issuers.append(Issuer(manifest: m)) }
-            case "Gateway" where m.group == "gateway.networking.k8s.io": gateways.append(Gateway(manifest: m))
+            case "Gateway" where m.group == "gateway.networking.k8s.io":
+                let gateway = Gateway(manifest: m)
+                gateways.append(gateway)
+                listeners.append(gateway.listeners)
             case "HTTPRoute", "GRPCRoute": routes.append(HTTPRoute(manifest: m))
             case "Ingress": ingresses.append(Ingress(manifest: m))
             case "Service" where m.group.isEmpty: services.append(Service(manifest: m))
-            case "Deployment", "StatefulSet", "DaemonSet": workloads.append(Workload(manifest: m))
+            case "Deployment", "StatefulSet", "DaemonSet":
+                let workload = Workload(manifest: m)
+                workloads.append(workload)
+                podLabels.append(workload.podLabels)
             case "Secret", "SealedSecret", "ExternalSecret": secrets.append(SecretSource(manifest: m))
             case "ReferenceGrant": referenceGrants.append(ReferenceGrant(manifest: m))
             case "ConfigMap": if IngressNginxConfig.isCandidate(m) { nginxConfigs.append(IngressNginxConfig(manifest: m)) }

@@ -85,12 +85,12 @@ public final class Certificate: Sendable {
 
     /// Implied Certificates of a Gateway annotated for cert-manager: one per Secret named by a terminating listener
     /// (same namespace), with the hostnames of every listener that names it.
-    public static func implied(by gateway: Gateway) -> [Certificate] {
+    public static func implied(by gateway: Gateway, listeners: [Listener]? = nil) -> [Certificate] {
         guard let issuer = IssuerRef.fromAnnotations(gateway.manifest) else { return [] }
         var order: [String] = []
         var names: [String: [String]] = [:]
         var where_: [String: SourceLocation] = [:]
-        for listener in gateway.listeners where listener.tlsMode == "Terminate" {
+        for listener in listeners ?? gateway.listeners where listener.tlsMode == "Terminate" {
             guard let host = listener.hostname, !host.isEmpty else { continue }
             for ref in listener.certificateRefs where ref.kind == "Secret" && ref.namespace == gateway.manifest.namespace {
                 if names[ref.name] == nil { order.append(ref.name); where_[ref.name] = listener.location }
