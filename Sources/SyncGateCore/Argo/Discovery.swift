@@ -284,19 +284,20 @@ public struct Discovery: Sendable {
                 indices.append(contentsOf: state.byDirectory[dir] ?? [])
             }
         }
+        let appID = app.id
         for i in indices {
             state.claimed[i] = true
             let raw = state.raw[i]
             guard raw.kind == "Application", raw.group == "argoproj.io" else {
                 // Claimed later, all at once.
-                state.claims.append(State.Claim(out: state.out.count, application: app.id, namespace: namespace))
+                state.claims.append(State.Claim(out: state.out.count, application: appID, namespace: namespace))
                 state.out.append(raw)
                 continue
             }
-            let m = raw.claimed(by: app.id, defaultNamespace: namespace)
+            let m = raw.claimed(by: appID, defaultNamespace: namespace)
             state.out.append(m)
             let child = Application(manifest: m)
-            if child.id != app.id { state.parents[child.id] = app.id }
+            if child.id != appID { state.parents[child.id] = appID }
         }
     }
 
