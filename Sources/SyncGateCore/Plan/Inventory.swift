@@ -122,7 +122,7 @@ public struct Inventory: Sendable {
         var exact: Set<String> = []
         var patterns: [String] = []
         func add(_ h: String) {
-            let host = h.lowercased()
+            let host = HostMatch.lowercased(h)
             if host.hasPrefix("*.") { patterns.append(host) } else { exact.insert(host) }
         }
         for i in gateways.indices { for l in listeners(ofGatewayAt: i) { if let h = l.hostname, !h.isEmpty { add(h) } } }

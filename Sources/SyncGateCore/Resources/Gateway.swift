@@ -53,18 +53,23 @@ public struct Listener: Sendable {
     }
 }
 
-/// A `certificateRefs[]` entry: a Secret by default.
+/// A `certificateRefs[]` entry: a Secret by default. Its fields are read once.
 public struct SecretRef: Sendable {
-    public var value: Value
-    public var defaultNamespace: String
+    public let value: Value
+    public let defaultNamespace: String
+    public let name: String
+    public let namespace: String
+    public let kind: String
+    public let group: String
+
     public init(value: Value, defaultNamespace: String) {
         self.value = value
         self.defaultNamespace = defaultNamespace
+        name = value["name"]?.scalarText ?? ""
+        namespace = value["namespace"]?.scalarText ?? defaultNamespace
+        kind = value["kind"]?.scalarText ?? "Secret"
+        group = value["group"]?.scalarText ?? ""
     }
-    public var name: String { value["name"]?.scalarText ?? "" }
-    public var namespace: String { value["namespace"]?.scalarText ?? defaultNamespace }
-    public var kind: String { value["kind"]?.scalarText ?? "Secret" }
-    public var group: String { value["group"]?.scalarText ?? "" }
     public var key: ObjectKey { ObjectKey(namespace, name) }
     public var isCrossNamespace: Bool { namespace != defaultNamespace }
 }

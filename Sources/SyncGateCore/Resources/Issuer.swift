@@ -6,11 +6,16 @@ public struct Issuer: Sendable {
     /// `spec.acme`, and its directory URL (`spec.acme.server`), read once: every Certificate asks.
     public let acme: Value?
     public let acmeServer: String?
+    /// The server is Let's Encrypt's, and its staging one.
+    public let isLetsEncrypt: Bool
+    public let isStaging: Bool
 
     public init(manifest: Manifest) {
         self.manifest = manifest
         acme = manifest.value[path: "spec", "acme"]
         acmeServer = acme?["server"]?.scalarText
+        isLetsEncrypt = acmeServer?.contains("letsencrypt.org") ?? false
+        isStaging = acmeServer?.contains("staging") ?? false
         solvers = (acme?["solvers"]?.elements ?? []).map { ACMESolver(value: $0) }
     }
 
@@ -22,8 +27,6 @@ public struct Issuer: Sendable {
     }
 
     public var isACME: Bool { acme != nil }
-    public var isLetsEncrypt: Bool { acmeServer?.contains("letsencrypt.org") ?? false }
-    public var isStaging: Bool { acmeServer?.contains("staging") ?? false }
 
     /// The solver cert-manager would pick for `dnsName`: an exact `dnsNames` match, else the longest matching
     /// `dnsZones` suffix, else the first solver without a name selector. Nil when none matches.

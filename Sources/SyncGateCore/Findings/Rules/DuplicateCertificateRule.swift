@@ -9,7 +9,7 @@ public enum DuplicateCertificateRule: StaticRule {
         var order: [String] = []
         for c in inv.certificates where !c.dnsNames.isEmpty {
             guard let issuer = inv.issuer(for: c.issuerRef), let server = issuer.acmeServer else { continue }
-            let names = Set(c.dnsNames.map { $0.lowercased() }).sorted().joined(separator: ",")
+            let names = Set(c.dnsNames.map(HostMatch.lowercased)).sorted().joined(separator: ",")
             let key = server + " " + names
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(c)

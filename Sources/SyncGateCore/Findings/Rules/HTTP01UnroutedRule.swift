@@ -11,7 +11,7 @@ public enum HTTP01UnroutedRule: StaticRule {
             guard let issuer = inv.issuer(for: c.issuerRef), issuer.isACME else { continue }
             for name in c.dnsNames {
                 guard let solver = issuer.solver(for: name), solver.isHTTP01 else { continue }
-                let host = name.lowercased()
+                let host = HostMatch.lowercased(name)
                 if host.hasPrefix("*.") {
                     out.append(Finding(rule,
                         message: "\(c.displayName) asks for wildcard \(name) with an HTTP-01 solver of \(c.issuerRef.kind) \(c.issuerRef.name); ACME only validates wildcards with DNS-01",

@@ -13,8 +13,9 @@ public enum ListenerSecretRule: StaticRule {
             for l in listeners {
                 for ref in l.certificateRefs where ref.kind == "Secret" && !ref.name.isEmpty {
                     if inv.secret(ref.key) != nil { continue }
-                    let writers = inv.certificates(writing: ref.key)
-                    if writers.contains(where: \.issuesTemporaryCertificate) { continue }
+                    let writerPositions = inv.certificatePositions(writing: ref.key)
+                    if writerPositions.contains(where: { inv.certificates[$0].issuesTemporaryCertificate }) { continue }
+                    let writers = writerPositions.map { inv.certificates[$0] }
                     let others = listeners.count - 1
                     let impact: String
                     switch radius {
