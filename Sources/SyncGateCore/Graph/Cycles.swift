@@ -28,10 +28,9 @@ public enum Cycles {
             stack.append(start); onStack[start] = true
             work.append((start, 0))
             while let (v, i) = work.last {
-                let succ = adjacency[v]
-                if i < succ.count {
+                if i < adjacency[v].count {
                     work[work.count - 1].1 = i + 1
-                    let w = succ[i]
+                    let w = adjacency[v][i]
                     if order[w] < 0 {
                         order[w] = next; low[w] = next; next += 1
                         stack.append(w); onStack[w] = true
@@ -43,6 +42,12 @@ public enum Cycles {
                     work.removeLast()
                     if let (parent, _) = work.last { low[parent] = min(low[parent], low[v]) }
                     if low[v] == order[v] {
+                        // Most components are one node, not a cycle: no list for those.
+                        if stack.last == v {
+                            stack.removeLast()
+                            onStack[v] = false
+                            continue
+                        }
                         var component: [Int] = []
                         while let w = stack.popLast() {
                             onStack[w] = false

@@ -9,7 +9,9 @@ public enum DeclaredWavesRule: StaticRule {
         var out: [Finding] = []
         var seen: Set<[String]> = []
         for oe in input.waves.objectEdges where oe.from.application == oe.to.application && oe.from.application != nil {
-            guard let (a, b) = input.waves.entries(of: oe) else { continue }
+            // Only these edges order declared waves (looked at before the two entries are fetched).
+            guard oe.edge.kind == .terminatesWith || oe.edge.kind == .servedBy || oe.edge.kind == .issuedBy,
+                  let (a, b) = input.waves.entries(of: oe) else { continue }
             let ka = a.orderKey, kb = b.orderKey
             var severity: Severity? = nil
             var what = ""
