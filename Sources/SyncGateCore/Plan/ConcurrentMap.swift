@@ -89,3 +89,42 @@ final class Background<T>: @unchecked Sendable {
         return result!
     }
 }
+
+/// Jobs that need an input one worker produces, shared by several workers: each worker, once free, takes the next
+/// job (waiting for the input if it is not there yet). Results keep job order.
+final class SharedJobs<Input, Output>: @unchecked Sendable {
+    private let lock = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
+    private var input: Input?
+    private var next = 0
+    private var outputs: [Output?]
+
+    init(count: Int) {
+        outputs = Array(repeating: nil, count: count)
+    }
+
+    /// Hands the input to every job (call once).
+    func publish(_ value: Input) {
+        lock.withLock { input = value }
+        ready.signal()
+    }
+
+    /// Runs jobs until none is left.
+    func drain(_ job: (Int, Input) -> Output) {
+        while true {
+            let k: Int = lock.withLock {
+                defer { next += 1 }
+                return next
+            }
+            guard k < outputs.count else { return }
+            ready.wait()
+            ready.signal()
+            let value = lock.withLock { input! }
+            let out = job(k, value)
+            lock.withLock { outputs[k] = out }
+        }
+    }
+
+    /// The outputs, once every job has run.
+    var results: [Output] { lock.withLock { outputs.map { $0! } } }
+}

@@ -54,14 +54,21 @@ public struct Planner: Sendable {
         }
         let graph = GraphBuilder(parallel: parallel).build(inventory)
         options.onPhase?("graph")
-        // One core plans the waves and runs the rules that read them; the other builds the host chains (about as
-        // long).
+        // One core plans the waves, the other builds the host chains; then each takes the next rule that reads
+        // the graph or the waves, until none is left.
         let rest = rules.indices.filter { rules[$0].readsGraph }
-        let ((waves, restFindings), chains) = concurrently(parallel: parallel, {
+        let graphRules = SharedJobs<RuleInput, [Finding]>(count: rest.count)
+        let (waves, chains) = concurrently(parallel: parallel, {
             let waves = WavePlanner().plan(graph: graph, inventory: inventory)
-            let input = RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy)
-            return (waves, rest.map { rules[$0].evaluate(input) })
-        }, { HostChains.build(graph: graph, inventory: inventory) })
+            graphRules.publish(RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy))
+            graphRules.drain { k, input in rules[rest[k]].evaluate(input) }
+            return waves
+        }, {
+            let chains = HostChains.build(graph: graph, inventory: inventory)
+            graphRules.drain { k, input in rules[rest[k]].evaluate(input) }
+            return chains
+        })
+        let restFindings = graphRules.results
         // Findings in rule order.
         var byRule = [[Finding]](repeating: [], count: rules.count)
         for (k, r) in early.value().enumerated() { byRule[inventoryOnly[k]] = r }
