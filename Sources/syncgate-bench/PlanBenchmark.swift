@@ -33,11 +33,22 @@ struct PlanBenchmark {
             let root = directory.appendingPathComponent("repo-\(fraction)")
             do {
                 try generator.write(to: root)
-                let rawStart = Date()
-                let rawDocs = try RawParse.run(directory: root)
-                let raw = Date().timeIntervalSince(rawStart)
-                let plan = try Child.run(syncgate.path, ["plan", root.path, "--format", "json", "--output", "/dev/null"])
-                let py = try? pyyaml(root)
+                // Three rounds of parse, plan and PyYAML (PyYAML in two), each timed alone on the same bytes; the
+                // best of each is kept. Interleaved, so that all three meet the same moods of the machine (its
+                // runs vary by a tenth of a second and more).
+                var raw = Double.infinity, rawDocs = 0
+                var plan: Child?
+                var pyRuns: [Double] = []
+                for round in 0..<3 {
+                    let rawStart = Date()
+                    rawDocs = try RawParse.run(directory: root)
+                    raw = min(raw, Date().timeIntervalSince(rawStart))
+                    let run = try Child.run(syncgate.path, ["plan", root.path, "--format", "json", "--output", "/dev/null"])
+                    if plan == nil || run.seconds < plan!.seconds { plan = run }
+                    if round < 2, let seconds = try? pyyaml(root) { pyRuns.append(seconds) }
+                }
+                guard let plan else { continue }
+                let py = pyRuns.min()
                 let pyText = py.map { String(format: "%9.3fs", $0) } ?? "     n/a  "
                 let ratioPy = py.map { String(format: "%9.1fx", $0 / plan.seconds) } ?? "      n/a"
                 print(String(format: "%3d%%  %5d  %7d  %9.3fs  %12.3fs  %9.3fs   %@  %7.2fx  %@  %8.1f MiB",
@@ -51,6 +62,7 @@ struct PlanBenchmark {
         }
         print("goal: plan/raw <= 3x, pyyaml/plan >= 5x, time linear in size, memory bounded")
         print("raw-parse and pyyaml run on one core; syncgate plan uses every core (plan-cpu is its user+system time)")
+        print("each column is the best of three interleaved runs (PyYAML: of two) on the same files")
         return failed ? 1 : 0
     }
 
