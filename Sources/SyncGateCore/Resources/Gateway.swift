@@ -14,7 +14,7 @@ public struct Gateway: Sendable {
 }
 
 /// One `spec.listeners[]` entry of a Gateway.
-public struct Listener: Sendable {
+public final class Listener: Sendable {
     public let value: Value
     public let gatewayName: String
     public let gatewayNamespace: String
@@ -54,7 +54,7 @@ public struct Listener: Sendable {
 }
 
 /// A `certificateRefs[]` entry: a Secret by default. Its fields are read once.
-public struct SecretRef: Sendable {
+public final class SecretRef: Sendable {
     public let value: Value
     public let defaultNamespace: String
     public let name: String

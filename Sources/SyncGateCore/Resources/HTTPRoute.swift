@@ -1,5 +1,5 @@
 /// A Gateway API `HTTPRoute` (also used for `GRPCRoute`, which has the same parentRefs/hostnames/backendRefs).
-public struct HTTPRoute: Sendable {
+public final class HTTPRoute: Sendable {
     public let manifest: Manifest
     /// `spec.hostnames`, `spec.parentRefs` and every rule's `backendRefs`, read once (the graph, the chains and
     /// several rules all walk them).
@@ -28,7 +28,7 @@ public struct HTTPRoute: Sendable {
 
 /// `parentRefs[]`: a Gateway (by default), optionally one listener (`sectionName`). Its fields are read once:
 /// every route is matched against every listener of its Gateway.
-public struct ParentRef: Sendable {
+public final class ParentRef: Sendable {
     public let value: Value
     public let defaultNamespace: String
     public let name: String
@@ -51,7 +51,7 @@ public struct ParentRef: Sendable {
 
 /// A backend of a route or Ingress: a Service by default.
 /// Its name, namespace, kind and group are read once (the graph, the chains and the rules all ask).
-public struct BackendRef: Sendable {
+public final class BackendRef: Sendable {
     public let value: Value
     public let defaultNamespace: String
     public let location: SourceLocation
