@@ -1,6 +1,6 @@
 /// A cert-manager `Issuer` or `ClusterIssuer`. Computed accessors over the manifest; the solvers (views over
 /// `spec.acme.solvers`) are listed once, since every Certificate's every name picks one.
-public struct Issuer: Sendable {
+public final class Issuer: Sendable {
     public let manifest: Manifest
     public let solvers: [ACMESolver]
     /// `spec.acme`, and its directory URL (`spec.acme.server`), read once: every Certificate asks.
@@ -48,7 +48,7 @@ public struct Issuer: Sendable {
 
 /// One entry of `spec.acme.solvers`. What solver selection reads (the challenge type and the selector's names
 /// and zones) is read once: it runs for every name of every Certificate.
-public struct ACMESolver: Sendable {
+public final class ACMESolver: Sendable {
     public let value: Value
     public let http01: Value?
     public let dns01: Value?
