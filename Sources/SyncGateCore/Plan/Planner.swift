@@ -22,10 +22,8 @@ public struct Planner: Sendable {
         let policyRelative = policy.file.flatMap { f -> String? in f.hasPrefix("/") ? nil : f } ?? "syncgate.yaml"
         let files = tree.files.filter { $0 != policyRelative && tree.chartDir(containing: $0) == nil }
 
+        // Files inside Helm charts are left out: charts are rendered through the Applications that point at them.
         var findings: [Finding] = []
-        for chart in tree.chartDirs.sorted() {
-            _ = chart  // Charts are rendered through the Applications that point at them.
-        }
         let loaded = decodeAll(files, tree: tree)
         var raw: [Manifest] = []
         raw.reserveCapacity(loaded.reduce(0) { $0 + $1.manifests.count })
@@ -43,41 +41,53 @@ public struct Planner: Sendable {
 
         let inventory = Inventory(manifests: discovered.manifests, applications: discovered.applications)
         options.onPhase?("inventory")
-        // The rules that read neither graph nor waves run on a thread of their own while the graph is built, so
-        // they fill the time the graph's serial steps leave a core idle.
+        let (graph, waves, chains, ruleFindings) = analyse(inventory, policy: policy)
+        findings.append(contentsOf: ruleFindings)
+        options.onPhase?("rules")
+
+        let unique = Planner.sortedUnique(findings)
+        options.onPhase?("sort")
+
+        return Plan(repo: repo, repoURL: discovered.repoURL, policy: policy, applications: discovered.applications,
+                    inventory: inventory, graph: graph, chains: chains, waves: waves, findings: unique,
+                    fileCount: files.count, documentCount: documentCount)
+    }
+
+    /// The graph, waves, host chains and every rule's findings (in rule order), sharing the cores:
+    /// the rules that read neither graph nor waves run on a thread of their own while the graph is built (they
+    /// fill the time its serial steps leave a core idle); then one core plans the waves while the other builds the
+    /// host chains, and each takes the next rule that reads graph or waves until none is left.
+    func analyse(_ inventory: Inventory, policy: Policy) -> (DependencyGraph, WavePlan, [HostChain], [Finding]) {
         let rules = StaticRules.all
         let parallel = options.parallelism > 1
-        let inventoryOnly = rules.indices.filter { !rules[$0].readsGraph }
+        let inventoryRules = rules.indices.filter { !rules[$0].readsGraph }
+        let graphRules = rules.indices.filter { rules[$0].readsGraph }
         let withInventory = RuleInput(inventory: inventory, graph: DependencyGraph(), waves: .empty, policy: policy)
-        let early = Background(parallel: parallel) {
-            [[Finding]].concurrentMap(inventoryOnly.count, parallel: false) { rules[inventoryOnly[$0]].evaluate(withInventory) }
+        let inventoryFindings = Background(parallel: parallel) {
+            inventoryRules.map { rules[$0].evaluate(withInventory) }
         }
         let graph = GraphBuilder(parallel: parallel).build(inventory)
         options.onPhase?("graph")
-        // One core plans the waves, the other builds the host chains; then each takes the next rule that reads
-        // the graph or the waves, until none is left.
-        let rest = rules.indices.filter { rules[$0].readsGraph }
-        let graphRules = SharedJobs<RuleInput, [Finding]>(count: rest.count)
+        let jobs = SharedJobs<RuleInput, [Finding]>(count: graphRules.count)
         let (waves, chains) = concurrently(parallel: parallel, {
             let waves = WavePlanner().plan(graph: graph, inventory: inventory)
-            graphRules.publish(RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy))
-            graphRules.drain { k, input in rules[rest[k]].evaluate(input) }
+            jobs.publish(RuleInput(inventory: inventory, graph: graph, waves: waves, policy: policy))
+            jobs.drain { k, input in rules[graphRules[k]].evaluate(input) }
             return waves
         }, {
             let chains = HostChains.build(graph: graph, inventory: inventory)
-            graphRules.drain { k, input in rules[rest[k]].evaluate(input) }
+            jobs.drain { k, input in rules[graphRules[k]].evaluate(input) }
             return chains
         })
-        let restFindings = graphRules.results
-        // Findings in rule order.
         var byRule = [[Finding]](repeating: [], count: rules.count)
-        for (k, r) in early.value().enumerated() { byRule[inventoryOnly[k]] = r }
-        for (k, r) in rest.enumerated() { byRule[r] = restFindings[k] }
-        findings.append(contentsOf: byRule.flatMap { $0 })
-        options.onPhase?("rules")
+        for (k, f) in inventoryFindings.value().enumerated() { byRule[inventoryRules[k]] = f }
+        for (k, f) in jobs.results.enumerated() { byRule[graphRules[k]] = f }
+        return (graph, waves, chains, byRule.flatMap { $0 })
+    }
 
-        // Deterministic: sort (stable, on two cores), and drop exact duplicates (one file claimed by two
-        // Applications). Identical findings sort together, among the few that `ordered` cannot tell apart.
+    /// Sorted (stable, on two cores) without exact duplicates (one file claimed by two Applications): identical
+    /// findings sort together, among the few that `Finding.ordered` cannot tell apart.
+    static func sortedUnique(_ findings: [Finding]) -> [Finding] {
         var unique: [Finding] = []
         unique.reserveCapacity(findings.count)
         var tieStart = 0
@@ -89,11 +99,7 @@ public struct Planner: Sendable {
             }
             unique.append(f)
         }
-        options.onPhase?("sort")
-
-        return Plan(repo: repo, repoURL: discovered.repoURL, policy: policy, applications: discovered.applications,
-                    inventory: inventory, graph: graph, chains: chains, waves: waves, findings: unique,
-                    fileCount: files.count, documentCount: documentCount)
+        return unique
     }
 
     func loadPolicy(repo: String) throws -> Policy {
