@@ -125,8 +125,8 @@ public struct Discovery: Sendable {
         init(raw: [Manifest]) {
             self.raw = raw
             claimed = Array(repeating: false, count: raw.count)
-            // Manifests come grouped by file: work out each file's directory once.
-            // One table update per run of manifests from one directory, not one per manifest.
+            // One pass: the Applications and ApplicationSets, and the objects of each directory. Manifests come
+            // grouped by file, so each file's directory is worked out once and the table updated once per run.
             var file = "", directory = "", run: [Int] = []
             for i in raw.indices {
                 let m = raw[i]
