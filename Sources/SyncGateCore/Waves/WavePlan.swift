@@ -38,14 +38,33 @@ public struct ApplicationDependency: Sendable, Hashable {
     public var location: SourceLocation
 }
 
-/// A dependency between two objects (the graph edge that made it).
-public struct ObjectEdge: Sendable, Hashable {
-    public var from: PlannedObjectKey
-    public var to: PlannedObjectKey
-    public var edge: Edge
+/// A dependency between two objects (the graph edge that made it). A class of constants: the waves keep every
+/// object edge and the rules walk them all, and a copy costs one reference count instead of eight.
+public final class ObjectEdge: Sendable, Hashable {
+    public let from: PlannedObjectKey
+    public let to: PlannedObjectKey
+    public let edge: Edge
     /// Positions of `from` and `to` in `WavePlan.entries`.
-    public var fromEntry: Int
-    public var toEntry: Int
+    public let fromEntry: Int
+    public let toEntry: Int
+
+    public init(from: PlannedObjectKey, to: PlannedObjectKey, edge: Edge, fromEntry: Int, toEntry: Int) {
+        self.from = from
+        self.to = to
+        self.edge = edge
+        self.fromEntry = fromEntry
+        self.toEntry = toEntry
+    }
+
+    public static func == (a: ObjectEdge, b: ObjectEdge) -> Bool {
+        a.from == b.from && a.to == b.to && a.edge == b.edge && a.fromEntry == b.fromEntry && a.toEntry == b.toEntry
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fromEntry)
+        hasher.combine(toEntry)
+        hasher.combine(edge.kind)
+    }
 }
 
 /// Waves of every object in the graph, cross-Application order, and the object-level edges they come from.
