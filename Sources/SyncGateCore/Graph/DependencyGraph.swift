@@ -146,12 +146,6 @@ public struct DependencyGraph: Sendable {
         return nodes.number(of: id).map { rank[$0] }
     }
 
-    /// The position of the node numbered `number` (what `add` returned) in the id-sorted node list of the
-    /// finished graph.
-    public func position(ofNumber number: Int) -> Int {
-        isCurrent ? rank[number] : finished().rank[number]
-    }
-
     /// Nodes sorted by id, edges sorted, and each edge's ends as positions in that node list (for algorithms that
     /// want integers rather than ids).
     public var positional: (nodes: [Node], edges: [Edge], ends: [EdgeEnds]) {
@@ -205,8 +199,6 @@ public struct NodeTable: Sendable {
     public init() {}
 
     public var count: Int { list.count }
-    public var values: [Node] { list }
-    public var keys: [String] { list.map(\.id) }
     public subscript(id: String) -> Node? { numbers[id].map { list[$0] } }
     public func number(of id: String) -> Int? { numbers[id] }
 

@@ -240,13 +240,8 @@ public struct GraphBuilder: Sendable {
                           object: nil, declared: false))
     }
 
-    /// The listeners an HTTPRoute attaches to: its `sectionName`, or every listener of the Gateway that accepts
-    /// one of its hostnames.
-    public func attachedListeners(_ r: HTTPRoute, inv: Inventory) -> [Listener] {
-        attachedListenerPositions(r, inv: inv).map { inv.listenersByGateway[$0.gateway][$0.listener] }
-    }
-
-    /// `attachedListeners` as positions in `inv.listenersByGateway`.
+    /// The listeners an HTTPRoute attaches to, as positions in `inv.listenersByGateway`: its `sectionName`, or
+    /// every listener of the Gateway that accepts one of its hostnames.
     func attachedListenerPositions(_ r: HTTPRoute, inv: Inventory) -> [(gateway: Int, listener: Int)] {
         var out: [(gateway: Int, listener: Int)] = []
         let hostnames = r.hostnames

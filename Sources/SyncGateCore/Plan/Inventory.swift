@@ -94,7 +94,6 @@ public struct Inventory: Sendable {
 
     public func service(_ key: ObjectKey) -> Service? { serviceIndex[key].map { services[$0] } }
     public func secret(_ key: ObjectKey) -> SecretSource? { secretIndex[key].map { secrets[$0] } }
-    public func certificates(writing key: ObjectKey) -> [Certificate] { certificatePositions(writing: key).map { certificates[$0] } }
     /// Positions in `certificates` of the Certificates that write the Secret `key`.
     public func certificatePositions(writing key: ObjectKey) -> [Int] { certificatesBySecret[key] ?? [] }
     public func issuer(for ref: IssuerRef) -> Issuer? { issuerIndex[ref.nodeID].map { issuers[$0] } }
