@@ -47,8 +47,8 @@ public enum HostChains {
         }
         for r in inv.routes {
             let services = r.backendRefs.filter(\.isService).compactMap { position(NodeID.service(namespace: $0.namespace, name: $0.name)) }
-            for h in r.hostnames.map(lowercased) {
-                servicesOf[number(h, chain: true)].append(contentsOf: services)
+            for h in r.hostnames {
+                servicesOf[number(lowercased(h), chain: true)].append(contentsOf: services)
             }
         }
         for i in inv.ingresses {
@@ -68,7 +68,8 @@ public enum HostChains {
             if !c.secretName.isEmpty, let sp = position(NodeID.secret(namespace: c.namespace, name: c.secretName)) { parts.append(sp) }
             let index = certificateParts.count
             certificateParts.append(parts)
-            for h in c.dnsNames.map(lowercased) {
+            for name in c.dnsNames {
+                let h = lowercased(name)
                 let n = number(h, chain: true)
                 if h.hasPrefix("*.") { wildcardCerts.append((h, index)) } else { certificatesOf[n].append(index) }
             }
@@ -110,16 +111,16 @@ public enum HostChains {
             for w in wildcardCerts where HostMatch.matches(pattern: w.pattern, host: host) {
                 members.append(contentsOf: certificateParts[w.certificate])
             }
-            // Backends, then what they run.
-            var backends = servicesOf[n]
-            for l in listenersOf[n] { backends.append(contentsOf: routedTo[l]) }
-            for s in backends {
+            // Backends (of the host's routes, then routed to its listeners), then what they run.
+            func addBackend(_ s: Int) {
                 members.append(s)
                 for w in selectedBy[s] {
                     members.append(w)
                     members.append(contentsOf: images[w])
                 }
             }
+            for s in servicesOf[n] { addBackend(s) }
+            for l in listenersOf[n] { for s in routedTo[l] { addBackend(s) } }
             // Chain order, then id order (positions follow ids).
             members.sort { a, b in rank[a] != rank[b] ? rank[a] < rank[b] : a < b }
             var ordered: [String] = []

@@ -77,7 +77,9 @@ public final class SecretRef: Sendable {
 public enum HostMatch {
     /// Hostnames compare in lower case; most are already (no new string then).
     public static func lowercased(_ s: String) -> String {
-        s.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } || !s.utf8.allSatisfy { $0 < 0x80 } ? s.lowercased() : s
+        // One pass: an upper-case ASCII letter or any non-ASCII byte needs the real thing.
+        for b in s.utf8 where b >= UInt8(ascii: "A") && (b <= UInt8(ascii: "Z") || b >= 0x80) { return s.lowercased() }
+        return s
     }
 
     /// `*.example.com` matches `a.example.com` and `a.b.example.com` (Gateway API), exact names match exactly.
