@@ -19,7 +19,7 @@ public struct Discovery: Sendable {
 
     public func run(raw: [Manifest]) -> DiscoveryResult {
         var state = State(raw: raw)
-        state.manifestDirectories = Set(allDirectories())
+        state.manifestDirectories = allDirectories()
         let known = resolveRepoURL(raw: raw, state: &state)
         state.knownURL = known
 
@@ -197,10 +197,10 @@ public struct Discovery: Sendable {
         return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
     }
 
-    func isThisRepo(_ url: String, path: String?, known: String?) -> Bool {
-        if let known, !RepoURL.isPlaceholder(url) { return RepoURL.normalize(url) == known }
+    func isThisRepo(_ url: String, path: String?, state: inout State) -> Bool {
+        if let known = state.knownURL, !RepoURL.isPlaceholder(url) { return state.normalized(url) == known }
         guard let path else { return RepoURL.isPlaceholder(url) }
-        return directoryExists(RepoURL.cleanPath(path))
+        return directoryExists(RepoURL.cleanPath(path), state: state)
     }
 
     /// `directoryExists`, answered from the scanned tree when a manifest lies in `relative` or below.
@@ -216,8 +216,9 @@ public struct Discovery: Sendable {
     // MARK: - ApplicationSets
 
     func generate(_ set: ApplicationSet, state: inout State) -> [Application] {
-        let known = state.knownURL
-        let expansion = set.expand(directories: allDirectories()) { url in self.isThisRepo(url, path: nil, known: known) || known == nil }
+        let expansion = set.expand(directories: state.manifestDirectories.sorted()) { url in
+            self.isThisRepo(url, path: nil, state: &state) || state.knownURL == nil
+        }
         for u in expansion.unresolved {
             state.findings.append(Finding(RuleCatalog.generatorUnresolved,
                 message: "ApplicationSet \(set.id): \(u.kind) generator not resolved (\(u.reason)); its Applications are not planned",
@@ -245,13 +246,14 @@ public struct Discovery: Sendable {
         return apps
     }
 
-    func allDirectories() -> [String] {
+    /// Every directory that holds a manifest file, or a directory that does.
+    func allDirectories() -> Set<String> {
         var dirs: Set<String> = []
         for f in tree.files {
             var d = RepoTree.directory(of: f)
             while !d.isEmpty, dirs.insert(d).inserted { d = RepoTree.directory(of: d) }
         }
-        return dirs.sorted()
+        return dirs
     }
 
     // MARK: - One Application
@@ -282,8 +284,7 @@ public struct Discovery: Sendable {
                 }
                 continue
             }
-            let thisRepo = state.knownURL.map { !RepoURL.isPlaceholder(source.repoURL) ? state.normalized(source.repoURL) == $0 : nil } ?? nil
-            guard thisRepo ?? isThisRepo(source.repoURL, path: rawPath, known: state.knownURL) else {
+            guard isThisRepo(source.repoURL, path: rawPath, state: &state) else {
                 state.findings.append(Finding(RuleCatalog.otherRepository,
                     message: "\(object) deploys \(source.repoURL) path \(rawPath), another repository (this one is \(state.knownURL ?? "unknown")); not planned",
                     object: object, location: source.location, application: app.id))

@@ -39,7 +39,7 @@ public enum HostChains {
         var wildcardListeners: [(pattern: String, listener: Int)] = []
         for listeners in inv.listenersByGateway {
             for l in listeners {
-                guard let h = l.hostname.map(lowercased), !h.isEmpty else { continue }
+                guard let h = l.hostname.map(HostMatch.lowercased), !h.isEmpty else { continue }
                 let n = number(h, chain: true)
                 guard let lp = position(l.nodeID) else { continue }
                 if h.hasPrefix("*.") { wildcardListeners.append((h, lp)) } else { listenersOf[n].append(lp) }
@@ -48,16 +48,16 @@ public enum HostChains {
         for r in inv.routes {
             let services = r.backendRefs.filter(\.isService).compactMap { position(NodeID.service(namespace: $0.namespace, name: $0.name)) }
             for h in r.hostnames {
-                servicesOf[number(lowercased(h), chain: true)].append(contentsOf: services)
+                servicesOf[number(HostMatch.lowercased(h), chain: true)].append(contentsOf: services)
             }
         }
         for i in inv.ingresses {
             for (host, b) in i.backends where b.isService {
-                guard let h = host.map(lowercased), let sp = position(NodeID.service(namespace: b.namespace, name: b.name)) else { continue }
+                guard let h = host.map(HostMatch.lowercased), let sp = position(NodeID.service(namespace: b.namespace, name: b.name)) else { continue }
                 servicesOf[number(h, chain: false)].append(sp)
             }
-            for h in i.ruleHosts { _ = number(lowercased(h), chain: true) }
-            for t in i.tls { for h in t.hosts { _ = number(lowercased(h), chain: true) } }
+            for h in i.ruleHosts { _ = number(HostMatch.lowercased(h), chain: true) }
+            for t in i.tls { for h in t.hosts { _ = number(HostMatch.lowercased(h), chain: true) } }
         }
         var wildcardCerts: [(pattern: String, certificate: Int)] = []
         var certificateParts: [[Int]] = []
@@ -69,7 +69,7 @@ public enum HostChains {
             let index = certificateParts.count
             certificateParts.append(parts)
             for name in c.dnsNames {
-                let h = lowercased(name)
+                let h = HostMatch.lowercased(name)
                 let n = number(h, chain: true)
                 if h.hasPrefix("*.") { wildcardCerts.append((h, index)) } else { certificatesOf[n].append(index) }
             }
@@ -136,5 +136,4 @@ public enum HostChains {
         return chains
     }
 
-    static func lowercased(_ s: String) -> String { HostMatch.lowercased(s) }
 }
