@@ -61,30 +61,17 @@ public struct Inventory: Sendable {
         }
         // The indexes: Certificates, issuers and Gateways on one core; Services, Secrets, grants and workloads
         // on the other.
-        let (ingressList, gatewayList, issuerList, listeners) = (ingresses, gateways, issuers, listenersByGateway)
-        let (serviceList, secretList, grantList, workloadList, labels) = (services, secrets, referenceGrants, workloads, podLabels)
-        let ((allCertificates, bySecret, issuerTable, gatewayTable), backends) = concurrently(parallel: all.count > 10_000, { [certificates] in
-            // Implied Certificates (cert-manager ingress-shim and gateway-shim), unless a declared one has the same name.
-            var all = certificates
-            var declared = Set(all.map(\.key))
-            for ingress in ingressList {
-                for c in Certificate.implied(by: ingress) where declared.insert(c.key).inserted { all.append(c) }
-            }
-            for (i, gateway) in gatewayList.enumerated() {
-                for c in Certificate.implied(by: gateway, listeners: listeners[i]) where declared.insert(c.key).inserted { all.append(c) }
-            }
-            var bySecret: [ObjectKey: [Int]] = [:], issuerTable: [String: Int] = [:], gatewayTable: [ObjectKey: Int] = [:]
-            for (i, c) in all.enumerated() where !c.secretName.isEmpty { bySecret[c.secretKey, default: []].append(i) }
-            for (i, issuer) in issuerList.enumerated() where issuerTable[issuer.nodeID] == nil { issuerTable[issuer.nodeID] = i }
-            for (i, g) in gatewayList.enumerated() where gatewayTable[g.key] == nil { gatewayTable[g.key] = i }
-            return (all, bySecret, issuerTable, gatewayTable)
-        }, {
-            Backends(services: serviceList, secrets: secretList, grants: grantList, workloads: workloadList, podLabels: labels)
+        let (issuance, backends) = concurrently(parallel: all.count > 10_000, {
+            [certificates, ingresses, gateways, listenersByGateway, issuers] in
+            Issuance(certificates: certificates, ingresses: ingresses, gateways: gateways, listeners: listenersByGateway,
+                     issuers: issuers)
+        }, { [services, secrets, referenceGrants, workloads, podLabels] in
+            Backends(services: services, secrets: secrets, grants: referenceGrants, workloads: workloads, podLabels: podLabels)
         })
-        certificates = allCertificates
-        certificatesBySecret = bySecret
-        issuerIndex = issuerTable
-        gatewayIndex = gatewayTable
+        certificates = issuance.certificates
+        certificatesBySecret = issuance.certificatesBySecret
+        issuerIndex = issuance.issuerIndex
+        gatewayIndex = issuance.gatewayIndex
         serviceIndex = backends.serviceIndex
         secretIndex = backends.secretIndex
         grantsByNamespace = backends.grantsByNamespace
@@ -131,6 +118,29 @@ public struct Inventory: Sendable {
             for t in i.tls { t.hosts.forEach(add) }
         }
         return (exact, patterns)
+    }
+}
+
+/// Every Certificate, declared and implied (cert-manager's ingress-shim and gateway-shim, unless a declared one has
+/// the same name), and the indexes over Certificates, issuers and Gateways.
+private struct Issuance: Sendable {
+    var certificates: [Certificate]
+    var certificatesBySecret: [ObjectKey: [Int]] = [:]
+    var issuerIndex: [String: Int] = [:]
+    var gatewayIndex: [ObjectKey: Int] = [:]
+
+    init(certificates declared: [Certificate], ingresses: [Ingress], gateways: [Gateway], listeners: [[Listener]], issuers: [Issuer]) {
+        certificates = declared
+        var names = Set(declared.map(\.key))
+        for ingress in ingresses {
+            for c in Certificate.implied(by: ingress) where names.insert(c.key).inserted { certificates.append(c) }
+        }
+        for (i, gateway) in gateways.enumerated() {
+            for c in Certificate.implied(by: gateway, listeners: listeners[i]) where names.insert(c.key).inserted { certificates.append(c) }
+        }
+        for (i, c) in certificates.enumerated() where !c.secretName.isEmpty { certificatesBySecret[c.secretKey, default: []].append(i) }
+        for (i, issuer) in issuers.enumerated() where issuerIndex[issuer.nodeID] == nil { issuerIndex[issuer.nodeID] = i }
+        for (i, g) in gateways.enumerated() where gatewayIndex[g.key] == nil { gatewayIndex[g.key] = i }
     }
 }
 
