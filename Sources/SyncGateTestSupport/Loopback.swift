@@ -9,9 +9,20 @@ import Darwin
 public enum Loopback {
     public static let host = "127.0.0.1"
 
-    /// A port that is free for TCP and UDP on 127.0.0.1 right now (the kernel picks it). Another process may
-    /// take it before the server binds; the launchers retry on a bind failure.
+    /// A port that is free for TCP and UDP on 127.0.0.1 right now, and that this process has not handed out
+    /// before. Another process may still take it before the server binds; the launchers retry on a bind failure.
     public static func freePort() throws -> Int {
+        try handedOut.claimNew { try anyFreePort() }
+    }
+
+    /// Ports `freePort` has already returned. Tests run in parallel in one process: a port that was free when one
+    /// server got it stays free until that server binds it, so without this a second server could be given the
+    /// same port, fail to bind, and leave the first test talking to the wrong server (pebble prints "Listening on"
+    /// before it binds, so a TCP check alone cannot tell). The one piece of process-wide state in test support,
+    /// because the thing it guards, the port space, is process-wide.
+    private static let handedOut = PortLedger()
+
+    private static func anyFreePort() throws -> Int {
         // Below Linux's ephemeral range (32768-60999 by default): a port the kernel handed out for binding port 0 is
         // also what it hands out to outgoing connections, so between our check and the server's bind another test's
         // client could take it ("address already in use"). A random port below that range is only ever taken by a
@@ -121,4 +132,19 @@ public final class TemporaryDirectory: Sendable {
     }
 
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// The ports handed out so far in this process.
+private final class PortLedger: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ports: Set<Int> = []
+
+    /// A port from `next` that was not handed out before (a few tries), recorded as handed out.
+    func claimNew(_ next: () throws -> Int) throws -> Int {
+        for _ in 0..<20 {
+            let port = try next()
+            if lock.withLock({ ports.insert(port).inserted }) { return port }
+        }
+        throw TestServerError("no port on 127.0.0.1 that this process has not handed out already, after 20 tries")
+    }
 }
